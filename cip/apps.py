@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CipConfig(AppConfig):
+    name = "cip"
+    verbose_name = _("cip")
+    # Navigation entries: (label, url name, permission or None).
+    nav: list = []

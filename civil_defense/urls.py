@@ -1,0 +1,2 @@
+app_name = "civil_defense"
+urlpatterns: list = []

@@ -1,0 +1,38 @@
+import importlib.util
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from core.api.views import ObtainTokenView
+from core.views import DashboardView
+
+APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "reports"]
+API_PREFIX = {"civil_defense": "civil-defense"}
+
+api_patterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("core.api.urls")),
+]
+for app in APPS:
+    api_patterns.append(path(f"{API_PREFIX.get(app, app)}/", include(f"{app}.api.urls")))
+
+urlpatterns = [
+    path("", DashboardView.as_view(), name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("", include("core.urls")),
+]
+for app in APPS:
+    urlpatterns.append(path(f"{app.replace('_', '-')}/", include(f"{app}.urls")))
+# Public pages without login (verification of notices and reports) come from the apps' public_urls.
+for app in APPS:
+    if importlib.util.find_spec(f"{app}.public_urls") is not None:
+        urlpatterns.append(path("", include(f"{app}.public_urls")))

@@ -1,0 +1,90 @@
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.models import Job, Region
+
+from .serializers import JobSerializer, RegionSerializer
+from .viewsets import ScopedReadOnlyViewSet
+
+
+class RegionFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(choices=[("county", "county"), ("township", "township")])
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    code = django_filters.CharFilter()
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent", "code"]
+
+
+class RegionViewSet(ScopedReadOnlyViewSet):
+    """Counties (ISO 3166-2:TW codes) and townships (zipcodes) within the user's scope."""
+
+    queryset = Region.objects.all().order_by("code")
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    pagination_class = None
+
+
+class JobViewSet(viewsets.ReadOnlyModelViewSet):
+    """Background jobs: a user sees the jobs they started; nationwide roles with view permission see all."""
+
+    serializer_class = JobSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Job.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
+        return visible_jobs(self.request.user)
+
+
+def visible_jobs(user):
+    from core.scope import get_scope
+
+    queryset = Job.objects.all()
+    if user.is_superuser or (get_scope(user).nation and user.has_perm("core.view_job")):
+        return queryset
+    return queryset.filter(Q(created_by=user))
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_scope = "token"
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    def post(self, request):
+        from django.contrib.auth import authenticate
+
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
+        if user is None or not user.is_active:
+            from django.utils.translation import gettext as _
+
+            return Response(
+                {"non_field_errors": [_("Unable to log in with the credentials provided.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,244 @@
+"""The audit log: database triggers write every insert, update and delete of an audited table.
+
+Statement-level triggers with transition tables turn one bulk statement (bulk_create, QuerySet.update,
+INSERT ... SELECT, COPY) into one set-based INSERT into `core_auditevent`, so bulk writes are logged as
+cheaply as single ones. Who did it comes from a transaction-local setting, `portal.audit`, that
+`audit_context()` injects in front of every write (the technique django-pghistory uses) and that
+`set_local_context()` sets explicitly before COPY.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import uuid
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.db import connection, transaction
+
+from .choices import AuditAction
+
+WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "WITH", "MERGE")
+
+TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION core_audit_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+    ctx jsonb := NULLIF(current_setting('portal.audit', true), '')::jsonb;
+    uid bigint := (ctx->>'user_id')::bigint;
+    uname text := COALESCE(ctx->>'username', '');
+    rid text := COALESCE(ctx->>'request_id', '');
+    msg text := COALESCE(ctx->>'reason', '');
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO core_auditevent (created_at, table_name, object_id, action, before, after,
+                                     user_id, username, request_id, message)
+        SELECT clock_timestamp(), TG_TABLE_NAME, n.id, 'create', NULL, to_jsonb(n), uid, uname, rid, msg
+        FROM new_rows n;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO core_auditevent (created_at, table_name, object_id, action, before, after,
+                                     user_id, username, request_id, message)
+        SELECT clock_timestamp(), TG_TABLE_NAME, n.id, 'update', to_jsonb(o), to_jsonb(n), uid, uname, rid, msg
+        FROM old_rows o JOIN new_rows n ON o.id = n.id
+        WHERE to_jsonb(o) IS DISTINCT FROM to_jsonb(n);
+    ELSE
+        INSERT INTO core_auditevent (created_at, table_name, object_id, action, before, after,
+                                     user_id, username, request_id, message)
+        SELECT clock_timestamp(), TG_TABLE_NAME, o.id, 'delete', to_jsonb(o), NULL, uid, uname, rid, msg
+        FROM old_rows o;
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION core_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    RAISE EXCEPTION 'core_auditevent is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$fn$;
+
+CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON core_auditevent
+    FOR EACH ROW EXECUTE FUNCTION core_audit_append_only();
+"""
+
+TABLE_TRIGGERS = """
+CREATE OR REPLACE TRIGGER audit_insert AFTER INSERT ON {table}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows();
+CREATE OR REPLACE TRIGGER audit_update AFTER UPDATE ON {table}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows();
+CREATE OR REPLACE TRIGGER audit_delete AFTER DELETE ON {table}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows();
+"""
+
+
+def audited_tables() -> list[str]:
+    """Tables of every concrete AuditedModel, and the many-to-many tables they own."""
+    from .models import AuditedModel
+
+    tables: list[str] = []
+    for model in apps.get_models():
+        if not issubclass(model, AuditedModel) or model._meta.proxy or not model._meta.managed:
+            continue
+        tables.append(model._meta.db_table)
+        for m2m in model._meta.local_many_to_many:
+            through = m2m.remote_field.through
+            if through._meta.auto_created:
+                tables.append(through._meta.db_table)
+    return sorted(set(tables))
+
+
+def model_for_table(table: str):
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.db_table == table:
+            return model
+    return None
+
+
+def install_triggers(using: str = "default") -> None:
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        cursor.execute(TRIGGER_FUNCTION)
+        for table in audited_tables():
+            cursor.execute(TABLE_TRIGGERS.format(table=connections[using].ops.quote_name(table)))
+
+
+def install_triggers_on_migrate(sender, using="default", **kwargs):
+    # Run once, after the last app has migrated, so every table exists.
+    if sender.label == list(apps.get_app_configs())[-1].label:
+        install_triggers(using)
+
+
+# ----- who is acting ---------------------------------------------------------------------------
+
+
+class Actor:
+    """Who is acting. `user` may be a callable, so that the API's token user (known only once DRF has
+    authenticated, after the middleware ran) is read at the moment of the write."""
+
+    def __init__(self, user=None, request_id: str | None = None, reason: str = ""):
+        self._user = user
+        self.request_id = request_id or uuid.uuid4().hex
+        self.reason = reason
+
+    @property
+    def user(self):
+        return self._user() if callable(self._user) else self._user
+
+    def payload(self) -> str:
+        user = self.user
+        authenticated = user is not None and getattr(user, "is_authenticated", False)
+        return json.dumps(
+            {
+                "user_id": user.pk if authenticated else None,
+                "username": user.get_username() if authenticated else "",
+                "request_id": self.request_id,
+                "reason": self.reason,
+            },
+            ensure_ascii=False,
+        )
+
+
+_context: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("portal_audit_actor", default=None)
+
+
+def _quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _inject(execute, sql, params, many, context):
+    actor = _context.get()
+    if actor is not None and sql.lstrip()[:6].upper().startswith(WRITE_PREFIXES):
+        literal = _quote_literal(actor.payload())
+        if params is not None:
+            literal = literal.replace("%", "%%")
+        sql = f"SELECT set_config('portal.audit', {literal}, true); {sql}"
+    return execute(sql, params, many, context)
+
+
+@contextmanager
+def audit_context(user=None, request_id: str | None = None, reason: str = ""):
+    """Attribute every write inside the block to `user` (and a request id and reason).
+
+    Nested blocks keep the outer request id and, unless given, the outer user."""
+    outer = _context.get()
+    if outer is not None:
+        request_id = request_id or outer.request_id
+        if user is None:
+            user = outer._user
+    token = _context.set(Actor(user, request_id, reason))
+    try:
+        with connection.execute_wrapper(_inject):
+            yield
+    finally:
+        _context.reset(token)
+
+
+def current_actor() -> Actor | None:
+    return _context.get()
+
+
+def current_request_id() -> str:
+    actor = _context.get()
+    return actor.request_id if actor else ""
+
+
+def set_local_context(cursor, user=None, reason: str = "") -> None:
+    """For COPY and other writes that bypass Django's execute wrapper: set the context for this transaction."""
+    outer = _context.get()
+    actor = Actor(
+        user if user is not None else (outer._user if outer else None),
+        outer.request_id if outer else None,
+        reason or (outer.reason if outer else ""),
+    )
+    cursor.execute("SELECT set_config('portal.audit', %s, true)", [actor.payload()])
+
+
+# ----- events the triggers cannot see ------------------------------------------------------------
+
+
+def log_event(user, obj, message: str, action: str = AuditAction.EVENT, *, after: dict | None = None) -> None:
+    """A named workflow event (a transition with its comment) on `obj`."""
+    from .models import AuditEvent
+
+    AuditEvent.objects.create(
+        table_name=obj._meta.db_table,
+        object_id=obj.pk,
+        action=action,
+        after=after,
+        user_id=user.pk if user is not None and user.is_authenticated else None,
+        username=user.get_username() if user is not None and user.is_authenticated else "",
+        request_id=current_request_id(),
+        message=message,
+    )
+
+
+def log_pii_view(user, obj, field: str = "national_id", action: str = AuditAction.VIEW_PII) -> None:
+    """Record that `user` saw the full value of `field` on `obj` (a national ID)."""
+    log_event(user, obj, field, action=action)
+
+
+def log_pii_export(user, model, count: int, description: str) -> None:
+    from .models import AuditEvent
+
+    AuditEvent.objects.create(
+        table_name=model._meta.db_table,
+        object_id=None,
+        action=AuditAction.EXPORT_PII,
+        after={"rows": count},
+        user_id=user.pk,
+        username=user.get_username(),
+        request_id=current_request_id(),
+        message=description,
+    )
+
+
+def atomic_with_context(user, reason: str = ""):
+    """A transaction whose writes are attributed to `user`."""
+
+    @contextmanager
+    def _cm():
+        with audit_context(user, reason=reason), transaction.atomic():
+            yield
+
+    return _cm()

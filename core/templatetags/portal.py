@@ -1,0 +1,72 @@
+"""Template helpers available in every template (registered as builtins in settings)."""
+
+import datetime
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+from core.dates import format_roc
+
+register = template.Library()
+
+
+def _english() -> bool:
+    return (get_language() or "").lower().startswith("en")
+
+
+@register.filter
+def roc_date(value):
+    """民國115年3月1日 (or 'ROC 115-03-01' in English)."""
+    if not value:
+        return ""
+    return format_roc(value, english=_english())
+
+
+@register.filter
+def dual_date(value):
+    """The Gregorian date with the ROC date beside it: 2026-03-01（民國115年3月1日）."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return format_html(
+        '<time datetime="{}">{} <span class="roc">({})</span></time>',
+        value.isoformat(),
+        value.isoformat(),
+        format_roc(value, english=_english()),
+    )
+
+
+@register.filter
+def dual_datetime(value):
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_html(
+        '<time datetime="{}">{} {} <span class="roc">({})</span></time>',
+        local.isoformat(),
+        local.date().isoformat(),
+        date_format(local, "H:i"),
+        format_roc(local, english=_english()),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs):
+    """The current query string with some parameters replaced (for filters and pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + query.urlencode() if query else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,130 @@
+"""Generic page views. Every app's list, detail and edit pages are a few lines on these.
+
+- anonymous -> login redirect; logged in without the model permission -> 403;
+- objects outside the user's scope -> 404 (they come from `Model.objects.for_user(user)`);
+- writes run in one transaction and are re-checked against scope after the change.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from core.scope import OutOfScope, ensure_in_scope
+
+
+class PortalPermissionMixin:
+    """`permission_required` (a string or a list): anonymous users go to login, others get 403."""
+
+    permission_required: str | list[str] | None = None
+
+    def get_permission_required(self) -> list[str]:
+        perm = self.permission_required
+        if perm is None:
+            return []
+        return [perm] if isinstance(perm, str) else list(perm)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perms(self.get_permission_required()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedQuerysetMixin:
+    model = None
+    queryset = None
+
+    def get_queryset(self):
+        queryset = self.queryset if self.queryset is not None else self.model._default_manager.all()
+        return queryset.for_user(self.request.user)
+
+
+class ScopedObjectMixin(ScopedQuerysetMixin):
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            raise
+        except self.get_queryset().model.DoesNotExist as exc:
+            raise Http404 from exc
+
+
+class KeysetListMixin:
+    """Lists of millions of rows: ordered by -id, next page by `?after=<id>`, no COUNT(*), no OFFSET."""
+
+    page_size = 50
+
+    def paginate_keyset(self, queryset):
+        after = self.request.GET.get("after")
+        if after and after.isdigit():
+            queryset = queryset.filter(pk__lt=int(after))
+        rows = list(queryset.order_by("-pk")[: self.page_size + 1])
+        has_next = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        return rows, (rows[-1].pk if has_next and rows else None)
+
+
+class FilteredListMixin:
+    """One django-filter FilterSet serves the page and the API."""
+
+    filterset_class = None
+
+    def get_filterset(self, queryset):
+        if self.filterset_class is None:
+            return None
+        return self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+
+
+class ScopedListView(PortalPermissionMixin, FilteredListMixin, ScopedQuerysetMixin, ListView):
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        self.filterset = self.get_filterset(queryset)
+        if self.filterset is not None:
+            queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = getattr(self, "filterset", None)
+        return context
+
+
+class ScopedDetailView(PortalPermissionMixin, ScopedObjectMixin, DetailView):
+    pass
+
+
+class ScopedFormMixin:
+    """Give the form the user (for scoped choices) and save in a transaction with a scope re-check."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+                ensure_in_scope(self.request.user, self.object)
+        except OutOfScope:
+            form.add_error(None, _("This change would put the record outside your area; nothing was saved."))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        from django.http import HttpResponseRedirect
+
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ScopedCreateView(PortalPermissionMixin, ScopedFormMixin, CreateView):
+    pass
+
+
+class ScopedUpdateView(PortalPermissionMixin, ScopedFormMixin, ScopedObjectMixin, UpdateView):
+    pass

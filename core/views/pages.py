@@ -1,0 +1,103 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import TemplateView
+
+from core.api.views import visible_jobs
+from core.audit import model_for_table
+from core.dashboard import collect_panels
+from core.forms import AuditFilterForm
+from core.models import AuditEvent, Region
+from core.pii import can_see_full_id, mask_national_id
+from core.scope import get_scope
+
+from .base import KeysetListMixin, PortalPermissionMixin, ScopedListView
+
+PII_KEYS = {"national_id"}
+
+
+class DashboardView(PortalPermissionMixin, TemplateView):
+    template_name = "core/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = get_scope(self.request.user)
+        context["scope"] = scope
+        context["scope_regions"] = [] if scope.nation else Region.objects.counties().filter(id__in=scope.region_ids)
+        context["panels"] = collect_panels(self.request)
+        return context
+
+
+class RegionListView(ScopedListView):
+    model = Region
+    permission_required = "core.view_region"
+    template_name = "core/region_list.html"
+    paginate_by = 400
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related("parent").order_by("parent__code", "code")
+        level = self.request.GET.get("level")
+        if level in ("county", "township"):
+            queryset = queryset.filter(level=level)
+        return queryset
+
+
+class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
+    """The audit log for auditors and administrators, filterable by object and user."""
+
+    permission_required = "core.view_auditevent"
+    template_name = "core/audit_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = AuditFilterForm(self.request.GET or None)
+        queryset = AuditEvent.objects.all()
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["table"]:
+                queryset = queryset.filter(table_name=data["table"])
+            if data["object_id"] is not None:
+                queryset = queryset.filter(object_id=data["object_id"])
+            if data["username"]:
+                queryset = queryset.filter(username=data["username"])
+            if data["action"]:
+                queryset = queryset.filter(action=data["action"])
+            if data["date_from"]:
+                queryset = queryset.filter(created_at__date__gte=data["date_from"])
+            if data["date_to"]:
+                queryset = queryset.filter(created_at__date__lte=data["date_to"])
+        events, next_after = self.paginate_keyset(queryset)
+        show_pii = can_see_full_id(self.request.user)
+        rows = []
+        for event in events:
+            model = model_for_table(event.table_name)
+            changes = [
+                (
+                    key,
+                    old if show_pii or key not in PII_KEYS else mask_national_id(old),
+                    new if show_pii or key not in PII_KEYS else mask_national_id(new),
+                )
+                for key, old, new in event.changes
+                if key not in ("updated_at",)
+            ]
+            rows.append(
+                {"event": event, "model": model._meta.verbose_name if model else event.table_name, "changes": changes}
+            )
+        context.update(form=form, rows=rows, next_after=next_after)
+        return context
+
+
+@login_required
+def job_detail(request, pk):
+    job = get_object_or_404(visible_jobs(request.user), pk=pk)
+    return render(request, "core/job_detail.html", {"job": job})
+
+
+@login_required
+def job_download(request, pk):
+    job = get_object_or_404(visible_jobs(request.user), pk=pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
+    )

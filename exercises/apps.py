@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExercisesConfig(AppConfig):
+    name = "exercises"
+    verbose_name = _("exercises")
+    # Navigation entries: (label, url name, permission or None).
+    nav: list = []

@@ -1,0 +1,2 @@
+app_name = "exercises"
+urlpatterns: list = []

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make run`: database (embedded unless DATABASE_URL), migrations, reference and demo data, a worker, the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PORT=${PORT:-8000}
+mkdir -p .run/broker .run/broker-done
+export DJANGO_DEBUG=${DJANGO_DEBUG:-1}
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  echo "No DATABASE_URL: starting the embedded PostgreSQL server in .run/pgdata"
+  DATABASE_URL=$($BIN/python -m core.embedded_pg)
+  export DATABASE_URL
+fi
+
+$BIN/python manage.py migrate --noinput
+$BIN/python manage.py createcachetable
+$BIN/python manage.py seed_demo ${SEED_ARGS:-}
+
+# Background work: a real worker. With REDIS_URL it uses Redis; without, a filesystem broker in .run/.
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+$BIN/celery -A config worker --loglevel=INFO --concurrency=2 >.run/worker.log 2>&1 &
+pids+=($!)
+$BIN/celery -A config beat --loglevel=INFO --schedule=.run/celerybeat-schedule >.run/beat.log 2>&1 &
+pids+=($!)
+echo "Worker log: .run/worker.log"
+echo "Serving on http://127.0.0.1:${PORT}/"
+$BIN/python manage.py runserver "127.0.0.1:${PORT}" --noreload
