@@ -32,7 +32,7 @@ system-packages:
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python scripts/requirements.py dev | $(BIN)/pip install -q -r /dev/stdin
 	touch $@
 
 install: system-packages $(BIN)/.installed

@@ -8,6 +8,9 @@ os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+# Many tests call the token endpoint within a minute; the rate-limit tests set their own low rates.
+os.environ.setdefault("RATE_LIMIT_TOKEN", "10000/minute")
+os.environ.setdefault("RATE_LIMIT_VERIFY", "10000/minute")
 
 from .settings import *  # noqa: E402,F403
 

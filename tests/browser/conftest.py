@@ -34,5 +34,8 @@ def page(browser):
     context = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield page
     context.close()
+    assert not violations, f"the page broke its Content Security Policy: {violations[:3]}"
