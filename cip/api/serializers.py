@@ -1,0 +1,231 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.models import Organisation, Region
+
+from ..models import Asset, Dependency, PlanUnit, ProtectionPlan, RiskAssessment, Sector, SubSector
+
+
+class SubSectorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = SubSector
+        fields = ["code", "name", "name_zh", "name_en"]
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    subsectors = SubSectorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Sector
+        fields = ["id", "code", "name", "name_zh", "name_en", "ministry", "subsectors"]
+
+
+class ScopedPKField(serializers.PrimaryKeyRelatedField):
+    """A related object chosen by id among those the requesting user may see (others: "does not exist")."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return queryset.for_user(request.user) if request is not None else queryset.none()
+
+
+class TownshipField(serializers.SlugRelatedField):
+    """A township by its zipcode. Any township may be chosen: an asset's scope is checked after the write."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Region.objects.townships())
+        super().__init__(**kwargs)
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
+    subsector = serializers.SlugRelatedField(
+        slug_field="code", queryset=SubSector.objects.all(), required=False, allow_null=True
+    )
+    operator = ScopedPKField(queryset=Organisation.objects.all())
+    township = TownshipField()
+    county = serializers.CharField(source="township.parent.code", read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "name",
+            "sector",
+            "subsector",
+            "level",
+            "status",
+            "operator",
+            "ministry",
+            "township",
+            "county",
+            "address",
+            "latitude",
+            "longitude",
+            "description",
+            "risk_level",
+            "risk_score",
+            "likelihood",
+            "impact",
+            "last_assessed_on",
+            "assessment_due_on",
+        ]
+        read_only_fields = [
+            "risk_level",
+            "risk_score",
+            "likelihood",
+            "impact",
+            "last_assessed_on",
+            "assessment_due_on",
+        ]
+
+    def validate(self, attrs):
+        sector = attrs.get("sector", getattr(self.instance, "sector", None))
+        subsector = attrs["subsector"] if "subsector" in attrs else getattr(self.instance, "subsector", None)
+        if subsector is not None and sector is not None and subsector.sector_id != sector.pk:
+            raise serializers.ValidationError({"subsector": [_("This sub-sector belongs to another sector.")]})
+        return attrs
+
+
+class DependencySerializer(serializers.ModelSerializer):
+    asset = ScopedPKField(queryset=Asset.objects.all())
+    depends_on = ScopedPKField(queryset=Asset.objects.all())
+
+    class Meta:
+        model = Dependency
+        fields = ["id", "asset", "depends_on", "kind", "note"]
+
+    def validate(self, attrs):
+        if attrs.get("asset") and attrs.get("asset") == attrs.get("depends_on"):
+            raise serializers.ValidationError({"depends_on": [_("An asset cannot depend on itself.")]})
+        if Dependency.objects.filter(asset=attrs["asset"], depends_on=attrs["depends_on"], kind=attrs["kind"]).exists():
+            raise serializers.ValidationError({"depends_on": [_("This dependency is already recorded.")]})
+        return attrs
+
+
+class AffectedAssetSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="asset.id")
+    name = serializers.CharField(source="asset.name")
+    sector = serializers.CharField(source="asset.sector.code")
+    subsector = serializers.CharField(source="asset.subsector.code", allow_null=True, default=None)
+    level = serializers.IntegerField(source="asset.level")
+    county = serializers.CharField(source="asset.township.parent.code")
+    depth = serializers.IntegerField()
+    kinds = serializers.ListField(child=serializers.CharField())
+
+
+class SectorCountSerializer(serializers.Serializer):
+    sector = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class CascadeSerializer(serializers.Serializer):
+    asset = serializers.IntegerField(source="root.id")
+    direction = serializers.CharField(default="dependents")
+    max_depth = serializers.IntegerField()
+    affected = AffectedAssetSerializer(many=True)
+    sectors = serializers.SerializerMethodField()
+
+    def get_sectors(self, cascade) -> list[dict]:
+        return SectorCountSerializer([{"sector": s.code, "count": n} for s, n in cascade.by_sector()], many=True).data
+
+
+class RiskAssessmentSerializer(serializers.ModelSerializer):
+    asset = ScopedPKField(queryset=Asset.objects.all())
+    assessed_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "asset",
+            "scenario",
+            "likelihood",
+            "impact",
+            "score",
+            "risk_level",
+            "control_level",
+            "matrix",
+            "assessor",
+            "assessor_name",
+            "assessed_on",
+            "notes",
+        ]
+        read_only_fields = ["score", "risk_level", "control_level", "matrix", "assessor", "assessor_name"]
+
+
+class PlanUnitSerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = PlanUnit
+        fields = ["id", "kind", "name", "organisation", "task", "contact"]
+
+
+class ProtectionPlanSerializer(serializers.ModelSerializer):
+    asset = ScopedPKField(queryset=Asset.objects.all())
+    units = PlanUnitSerializer(many=True, required=False)
+
+    class Meta:
+        model = ProtectionPlan
+        fields = [
+            "id",
+            "asset",
+            "title",
+            "status",
+            "requires_approval",
+            "measures",
+            "last_drill_on",
+            "next_review_on",
+            "units",
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "decision_comment",
+        ]
+        # State changes only through the submit/approve/return/reopen actions: a PATCH of `status`
+        # is ignored, so a level-1 plan cannot skip its approval.
+        read_only_fields = [
+            "status",
+            "requires_approval",
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "decision_comment",
+        ]
+
+    def validate(self, attrs):
+        from ..choices import PlanStatus
+
+        if self.instance is not None:
+            if self.instance.status != PlanStatus.DRAFT:
+                raise serializers.ValidationError({"status": [_("Only a draft plan can be edited; reopen it first.")]})
+            if "asset" in attrs and attrs["asset"] != self.instance.asset:
+                raise serializers.ValidationError({"asset": [_("A plan cannot move to another asset.")]})
+        return attrs
+
+    def create(self, validated_data):
+        units = validated_data.pop("units", [])
+        plan = ProtectionPlan.objects.create(**validated_data)
+        PlanUnit.objects.bulk_create([PlanUnit(plan=plan, **unit) for unit in units])
+        return plan
+
+    def update(self, instance, validated_data):
+        units = validated_data.pop("units", None)
+        instance = super().update(instance, validated_data)
+        if units is not None:
+            instance.units.all().delete()
+            PlanUnit.objects.bulk_create([PlanUnit(plan=instance, **unit) for unit in units])
+        return instance
+
+
+class DecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,47 @@
+"""One filterset for the asset registry page and the assets API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Region
+
+from .choices import AssetLevel, AssetStatus, RiskLevel
+from .models import Asset, Sector, SubSector
+
+
+class AssetFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name contains"), method="filter_q")
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code", field_name="sector"
+    )
+    subsector = django_filters.ModelChoiceFilter(
+        label=_("Sub-sector"), queryset=SubSector.objects.all(), to_field_name="code", field_name="subsector"
+    )
+    level = django_filters.ChoiceFilter(label=_("Control level"), choices=AssetLevel.choices)
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"),
+        queryset=Region.objects.counties().order_by("code"),
+        to_field_name="code",
+        field_name="township__parent",
+    )
+    risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskLevel.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AssetStatus.choices)
+    likelihood = django_filters.NumberFilter(label=_("Likelihood"))
+    impact = django_filters.NumberFilter(label=_("Impact"))
+    operator = django_filters.NumberFilter(label=_("Operator"), field_name="operator_id")
+    overdue = django_filters.BooleanFilter(label=_("Assessment overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Asset
+        fields = ["q", "sector", "subsector", "level", "county", "risk_level", "status", "likelihood", "impact"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value)) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        return queryset.overdue(today) if value else queryset.exclude(assessment_due_on__lt=today)

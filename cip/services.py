@@ -1,0 +1,271 @@
+"""Workflows and graph queries of the CI app. Views, the API and the demo all call these functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import log_event
+from core.exceptions import STALE_STATE, TransitionRefused
+from core.scope import ensure_in_scope
+
+from .choices import RISK_RANK, AssetLevel, PlanStatus
+from .models import Asset, Dependency, ProtectionPlan, RiskAssessment, RiskMatrix
+
+# ----- risk assessments --------------------------------------------------------------------------
+
+
+def record_assessment(
+    *,
+    user,
+    asset: Asset,
+    scenario: str,
+    likelihood: int,
+    impact: int,
+    assessed_on: date | None = None,
+    notes: str = "",
+) -> RiskAssessment:
+    """Rate one scenario of `asset` on the active matrix and refresh the asset's current risk."""
+    if not user.has_perm("cip.add_riskassessment"):
+        raise PermissionDenied
+    matrix = RiskMatrix.active()
+    errors = {}
+    for field, value in (("likelihood", likelihood), ("impact", impact)):
+        if not isinstance(value, int) or not 1 <= value <= matrix.size:
+            errors[field] = _("Rate from 1 to %(size)d.") % {"size": matrix.size}
+    assessed_on = assessed_on or timezone.localdate()
+    if assessed_on > timezone.localdate():
+        errors["assessed_on"] = _("An assessment cannot be dated in the future.")
+    if errors:
+        raise ValidationError(errors)
+    risk_level = matrix.level_for(likelihood, impact)
+    with transaction.atomic():
+        ensure_in_scope(user, asset)
+        assessment = RiskAssessment.objects.create(
+            asset=asset,
+            scenario=scenario,
+            likelihood=likelihood,
+            impact=impact,
+            matrix=matrix,
+            score=likelihood * impact,
+            risk_level=risk_level,
+            control_level=matrix.control_level_for(risk_level),
+            assessor=user,
+            assessor_name=user.get_full_name() or user.get_username(),
+            assessed_on=assessed_on,
+            notes=notes,
+        )
+        refresh_asset_risk(asset.pk)
+    return assessment
+
+
+def refresh_asset_risk(asset_id: int) -> None:
+    """The asset's current risk: the worst of the latest assessment of each scenario."""
+    latest = (
+        RiskAssessment.objects.filter(asset_id=asset_id)
+        .order_by("scenario", "-assessed_on", "-id")
+        .distinct("scenario")
+        .values("risk_level", "score", "likelihood", "impact", "assessed_on")
+    )
+    rows = list(latest)
+    asset = Asset.objects.get(pk=asset_id)
+    if rows:
+        worst = max(rows, key=lambda r: (RISK_RANK[r["risk_level"]], r["score"], r["impact"]))
+        asset.risk_level = worst["risk_level"]
+        asset.risk_score = worst["score"]
+        asset.likelihood = worst["likelihood"]
+        asset.impact = worst["impact"]
+        asset.last_assessed_on = max(r["assessed_on"] for r in rows)
+    else:
+        asset.risk_level, asset.risk_score, asset.likelihood, asset.impact = "", None, None, None
+        asset.last_assessed_on = None
+    asset.save(update_fields=["risk_level", "risk_score", "likelihood", "impact", "last_assessed_on"])
+
+
+# ----- dependencies and the cascade ---------------------------------------------------------------
+
+# Direction: a Dependency row (asset=A, depends_on=B) means A needs B, so B failing affects A.
+# The cascade of X walks the edges backwards: every asset that depends on X (depth 1), every asset
+# that depends on one of those (depth 2), and so on. PostgreSQL's CYCLE clause stops at cycles.
+CASCADE_SQL = """
+WITH RECURSIVE affected(asset_id, depth, via_kind) AS (
+    SELECT d.asset_id, 1, d.kind FROM cip_dependency d WHERE d.depends_on_id = %(root)s
+  UNION ALL
+    SELECT d.asset_id, a.depth + 1, d.kind
+    FROM cip_dependency d JOIN affected a ON d.depends_on_id = a.asset_id
+    WHERE a.depth < %(max_depth)s
+) CYCLE asset_id SET is_cycle USING path
+SELECT asset_id, MIN(depth) AS depth, array_agg(DISTINCT via_kind ORDER BY via_kind) AS kinds
+FROM affected
+WHERE NOT is_cycle AND asset_id <> %(root)s
+GROUP BY asset_id
+ORDER BY MIN(depth), asset_id
+"""
+
+MAX_CASCADE_DEPTH = 30
+
+
+@dataclass
+class AffectedAsset:
+    asset: Asset
+    depth: int
+    kinds: list[str]
+
+
+@dataclass
+class Cascade:
+    """What fails if `root` fails: the affected assets the user may see, nearest first."""
+
+    root: Asset
+    affected: list[AffectedAsset]
+
+    @property
+    def max_depth(self) -> int:
+        return max((a.depth for a in self.affected), default=0)
+
+    def by_sector(self) -> list[tuple[object, int]]:
+        counts: dict[int, list] = {}
+        for row in self.affected:
+            entry = counts.setdefault(row.asset.sector_id, [row.asset.sector, 0])
+            entry[1] += 1
+        return sorted(((s, n) for s, n in counts.values()), key=lambda p: (-p[1], p[0].sort_order))
+
+
+def affected_ids(root_id: int, max_depth: int = MAX_CASCADE_DEPTH) -> list[tuple[int, int, list[str]]]:
+    """(asset id, shortest depth, dependency kinds) of every asset affected by `root_id` failing."""
+    with connection.cursor() as cursor:
+        cursor.execute(CASCADE_SQL, {"root": root_id, "max_depth": max_depth})
+        return [(row[0], row[1], list(row[2])) for row in cursor.fetchall()]
+
+
+def cascade(root: Asset, user) -> Cascade:
+    """The cascade of `root` as `user` may see it.
+
+    The walk goes through every asset, in scope or not (a failure does not stop at an agency's
+    boundary), but only assets within the user's scope are returned; the others are neither named
+    nor counted (DESIGN: out-of-scope records never appear in a list or a count).
+    """
+    rows = affected_ids(root.pk)
+    visible = (
+        Asset.objects.for_user(user)
+        .filter(pk__in=[r[0] for r in rows])
+        .select_related("sector", "subsector", "township__parent", "operator")
+    )
+    by_id = {a.pk: a for a in visible}
+    return Cascade(
+        root=root,
+        affected=[AffectedAsset(by_id[pk], depth, kinds) for pk, depth, kinds in rows if pk in by_id],
+    )
+
+
+def add_dependency(*, user, asset: Asset, depends_on: Asset, kind: str, note: str = "") -> Dependency:
+    if not user.has_perm("cip.add_dependency"):
+        raise PermissionDenied
+    dependency = Dependency(asset=asset, depends_on=depends_on, kind=kind, note=note)
+    dependency.full_clean()
+    with transaction.atomic():
+        dependency.save()
+        ensure_in_scope(user, dependency)
+    return dependency
+
+
+# ----- protection plans ----------------------------------------------------------------------------
+
+
+def _guarded(plan: ProtectionPlan, old: str, **changes) -> None:
+    changed = ProtectionPlan.objects.filter(pk=plan.pk, status=old).update(**changes, updated_at=timezone.now())
+    if changed != 1:
+        raise TransitionRefused(STALE_STATE)
+    for key, value in changes.items():
+        setattr(plan, key, value)
+
+
+def submit_plan(*, user, plan: ProtectionPlan) -> ProtectionPlan:
+    """A draft plan comes into force: level-1 assets' plans go to an approver, the others are in force."""
+    if not user.has_perm("cip.change_protectionplan"):
+        raise PermissionDenied
+    with transaction.atomic():
+        ensure_in_scope(user, plan)
+        if plan.status != PlanStatus.DRAFT:
+            raise TransitionRefused(_("Only a draft plan can be submitted."))
+        if not plan.units.exists():
+            raise TransitionRefused(_("Name at least one protecting unit before submitting."), status_code=400)
+        level_1 = Asset.objects.filter(pk=plan.asset_id, level=AssetLevel.LEVEL_1).exists()
+        now = timezone.now()
+        if level_1:
+            _guarded(
+                plan,
+                PlanStatus.DRAFT,
+                status=PlanStatus.SUBMITTED,
+                requires_approval=True,
+                submitted_by=user,
+                submitted_at=now,
+            )
+            log_event(user, plan, "submitted for approval")
+        else:
+            _guarded(
+                plan,
+                PlanStatus.DRAFT,
+                status=PlanStatus.ACTIVE,
+                requires_approval=False,
+                submitted_by=user,
+                submitted_at=now,
+            )
+            log_event(user, plan, "put in force (no approval needed below level 1)")
+    return plan
+
+
+def approve_plan(*, user, plan: ProtectionPlan, comment: str = "") -> ProtectionPlan:
+    if not user.has_perm("cip.approve_protectionplan"):
+        raise PermissionDenied
+    with transaction.atomic():
+        ensure_in_scope(user, plan)
+        if plan.status != PlanStatus.SUBMITTED:
+            raise TransitionRefused(_("Only a submitted plan can be approved."))
+        if plan.submitted_by_id == user.pk:
+            raise TransitionRefused(_("You submitted this plan; another approver must decide on it."), status_code=403)
+        _guarded(
+            plan,
+            PlanStatus.SUBMITTED,
+            status=PlanStatus.APPROVED,
+            approved_by=user,
+            approved_at=timezone.now(),
+            decision_comment=comment,
+        )
+        log_event(user, plan, f"approved: {comment}" if comment else "approved")
+    return plan
+
+
+def return_plan(*, user, plan: ProtectionPlan, comment: str) -> ProtectionPlan:
+    """The approver sends a submitted plan back to draft, with the reason."""
+    if not user.has_perm("cip.approve_protectionplan"):
+        raise PermissionDenied
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the plan is returned.")})
+    with transaction.atomic():
+        ensure_in_scope(user, plan)
+        if plan.status != PlanStatus.SUBMITTED:
+            raise TransitionRefused(_("Only a submitted plan can be returned."))
+        if plan.submitted_by_id == user.pk:
+            raise TransitionRefused(_("You submitted this plan; another approver must decide on it."), status_code=403)
+        _guarded(plan, PlanStatus.SUBMITTED, status=PlanStatus.DRAFT, decision_comment=comment)
+        log_event(user, plan, f"returned: {comment}")
+    return plan
+
+
+def reopen_plan(*, user, plan: ProtectionPlan) -> ProtectionPlan:
+    """An approved or in-force plan is taken back to draft to be revised (and, for level 1, re-approved)."""
+    if not user.has_perm("cip.change_protectionplan"):
+        raise PermissionDenied
+    with transaction.atomic():
+        ensure_in_scope(user, plan)
+        if plan.status not in (PlanStatus.APPROVED, PlanStatus.ACTIVE):
+            raise TransitionRefused(_("Only an approved or in-force plan can be reopened."))
+        _guarded(plan, plan.status, status=PlanStatus.DRAFT, approved_by=None, approved_at=None)
+        log_event(user, plan, "reopened for revision")
+    return plan
