@@ -6,4 +6,7 @@ class ExercisesConfig(AppConfig):
     name = "exercises"
     verbose_name = _("exercises")
     # Navigation entries: (label, url name, permission or None).
-    nav: list = []
+    nav: list = [
+        (_("Exercises"), "exercises:list", "exercises.view_exercise"),
+        (_("Corrective actions"), "exercises:action-list", "exercises.view_correctiveaction"),
+    ]

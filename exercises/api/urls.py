@@ -1,4 +1,22 @@
-from rest_framework.routers import DefaultRouter
+"""Mounted at /api/exercises/. The fixed prefixes come first and exercise ids are digits only, so
+`subjects/` and `corrective-actions/` are never taken for an exercise id."""
 
-router = DefaultRouter()
+from rest_framework.routers import SimpleRouter
+
+from .views import (
+    CorrectiveActionViewSet,
+    EvaluationViewSet,
+    ExerciseViewSet,
+    ObjectiveViewSet,
+    ParticipantViewSet,
+    SubjectViewSet,
+)
+
+router = SimpleRouter()
+router.register("subjects", SubjectViewSet, basename="exercise-subject")
+router.register("corrective-actions", CorrectiveActionViewSet, basename="exercise-action")
+router.register(r"(?P<exercise_pk>\d+)/objectives", ObjectiveViewSet, basename="exercise-objective")
+router.register(r"(?P<exercise_pk>\d+)/participants", ParticipantViewSet, basename="exercise-participant")
+router.register(r"(?P<exercise_pk>\d+)/evaluations", EvaluationViewSet, basename="exercise-evaluation")
+router.register("", ExerciseViewSet, basename="exercise")
 urlpatterns = router.urls

@@ -1,0 +1,31 @@
+from .actions import ActionCompleteView, ActionCreateView, ActionDetailView, ActionListView, ActionUpdateView
+from .exercises import (
+    EvaluationCreateView,
+    ExerciseCreateView,
+    ExerciseDetailView,
+    ExerciseListView,
+    ExerciseUpdateView,
+    ObjectiveCreateView,
+    ParticipantCreateView,
+    ReportDownloadView,
+    ReportRequestView,
+    TransitionView,
+)
+
+__all__ = [
+    "ActionCompleteView",
+    "ActionCreateView",
+    "ActionDetailView",
+    "ActionListView",
+    "ActionUpdateView",
+    "EvaluationCreateView",
+    "ExerciseCreateView",
+    "ExerciseDetailView",
+    "ExerciseListView",
+    "ExerciseUpdateView",
+    "ObjectiveCreateView",
+    "ParticipantCreateView",
+    "ReportDownloadView",
+    "ReportRequestView",
+    "TransitionView",
+]
