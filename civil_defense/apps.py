@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class CivilDefenseConfig(AppConfig):
     name = "civil_defense"
-    verbose_name = _("civil_defense")
+    verbose_name = _("Civil defense")
     # Navigation entries: (label, url name, permission or None).
-    nav: list = []
+    nav: list = [
+        (_("Civil-defense teams"), "civil_defense:team-list", "civil_defense.view_team"),
+        (_("Shelters"), "civil_defense:shelter-list", "civil_defense.view_shelter"),
+    ]

@@ -1,0 +1,106 @@
+"""Roster import (CSV or XLSX) into one team, on the shared all-or-nothing framework (core/importing.py).
+
+Every row is parsed and checked first (national ID, availability, e-mail, duplicates in the file, the team still
+in the user's area); one bad row means nothing is written. A person already on the team's roster is updated.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.importing import Column, Importer, RowError, choice_parser
+from core.pii import normalise_national_id, validate_national_id
+
+from .choices import Availability
+from .models import Member, Team
+
+MAX_ROWS = 20000
+
+
+def parse_national_id(value: str) -> str:
+    value = normalise_national_id(value)
+    validate_national_id(value)
+    return value
+
+
+def parse_email(value: str) -> str:
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValidationError(_("%(value)s is not an e-mail address.") % {"value": value}) from None
+    return value
+
+
+class RosterImport(Importer):
+    kind = "civil_defense.roster"
+    permission = "civil_defense.add_member"
+    title = gettext_lazy("Roster import")
+    columns = [
+        Column("national_id", gettext_lazy("national ID"), parse=parse_national_id, example="A123456789"),
+        Column("name", gettext_lazy("name"), max_length=100, example="王小明"),
+        Column("position", gettext_lazy("position"), required=False, max_length=100, example="分隊員"),
+        Column("phone", gettext_lazy("phone"), required=False, max_length=30, example="0912345678"),
+        Column("email", gettext_lazy("e-mail"), required=False, parse=parse_email, max_length=254),
+        Column(
+            "availability",
+            gettext_lazy("availability"),
+            required=False,
+            parse=choice_parser(Availability),
+            default=Availability.AVAILABLE,
+            example="available",
+        ),
+        Column("skills", gettext_lazy("skills"), required=False, max_length=300, example="急救, 搜救"),
+    ]
+
+    def team(self) -> Team | None:
+        return Team.objects.for_user(self.user).filter(pk=self.params.get("team")).first()
+
+    def validate_all(self, rows):
+        if self.team() is None:
+            yield RowError(0, "", _("The team is not in your area."))
+            return
+        if len(rows) > MAX_ROWS:
+            yield RowError(0, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS})
+        seen: dict[str, int] = {}
+        label = str(self.column_label("national_id"))
+        for row in rows:
+            national_id = row.values["national_id"]
+            if national_id in seen:
+                yield RowError(
+                    row.number,
+                    label,
+                    _("The same national ID is already on row %(row)d of this file.") % {"row": seen[national_id]},
+                )
+            else:
+                seen[national_id] = row.number
+
+    def write(self, cursor, rows) -> int:
+        team = self.team()
+        now = timezone.now()
+        members = [
+            Member(
+                team=team,
+                national_id=row.values["national_id"],
+                name=row.values["name"],
+                position=row.values["position"],
+                phone=row.values["phone"],
+                email=row.values["email"],
+                availability=row.values["availability"],
+                skills=row.values["skills"],
+                created_at=now,
+                updated_at=now,
+            )
+            for row in rows
+        ]
+        Member.objects.bulk_create(
+            members,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["team", "national_id"],
+            update_fields=["name", "position", "phone", "email", "availability", "skills", "updated_at"],
+        )
+        return len(members)

@@ -1,0 +1,181 @@
+"""Shelters with their fill level, assignments of reservists (Art. 24) and approved moves."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.exceptions import TransitionRefused
+from core.models import Region
+from core.pii import mask_national_id
+from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+
+from ..choices import ReleaseStatus
+from ..forms import AssignForm, DecisionForm, ReleaseRequestForm, ShelterForm
+from ..models import Shelter, ShelterAssignment, ShelterReleaseRequest
+from ..services import shelters as service
+from .common import portal_view, scoped
+
+
+def fill_status(assigned: int, capacity: int) -> str:
+    if not capacity:
+        return "bad"
+    share = assigned / capacity
+    return "bad" if share >= 1 else "warn" if share >= 0.9 else "ok"
+
+
+class ShelterListView(ScopedListView):
+    model = Shelter
+    permission_required = "civil_defense.view_shelter"
+    template_name = "civil_defense/shelter_list.html"
+    paginate_by = 100
+
+    def get_queryset(self):
+        queryset = super().get_queryset().with_assigned().select_related("township__parent")
+        township = self.request.GET.get("township")
+        if township:
+            queryset = queryset.filter(township__code=township)
+        q = (self.request.GET.get("q") or "").strip()
+        if q:
+            queryset = queryset.filter(Q(name__icontains=q) | Q(address__icontains=q))
+        return queryset.order_by("township__code", "name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for shelter in context["object_list"]:
+            shelter.fill = fill_status(shelter.assigned, shelter.capacity)
+            shelter.percent = round(100 * shelter.assigned / shelter.capacity) if shelter.capacity else 0
+        context["townships"] = (
+            Region.objects.for_user(self.request.user).filter(level="township").select_related("parent")
+        )
+        context["selected"] = {k: self.request.GET.get(k, "") for k in ("township", "q")}
+        return context
+
+
+class ShelterCreateView(ScopedCreateView):
+    model = Shelter
+    form_class = ShelterForm
+    permission_required = "civil_defense.add_shelter"
+    template_name = "civil_defense/form.html"
+    extra_context = {"title": gettext_lazy("New shelter")}
+
+    def get_success_url(self):
+        return reverse("civil_defense:shelter-detail", args=[self.object.pk])
+
+
+class ShelterUpdateView(ScopedUpdateView):
+    model = Shelter
+    form_class = ShelterForm
+    permission_required = "civil_defense.change_shelter"
+    template_name = "civil_defense/form.html"
+    extra_context = {"title": gettext_lazy("Edit shelter")}
+
+    def get_success_url(self):
+        return reverse("civil_defense:shelter-detail", args=[self.object.pk])
+
+
+class ShelterDetailView(ScopedDetailView):
+    model = Shelter
+    permission_required = "civil_defense.view_shelter"
+    template_name = "civil_defense/shelter_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_assigned().select_related("township__parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shelter = self.object
+        user = self.request.user
+        assignments = list(
+            ShelterAssignment.objects.filter(shelter=shelter, released_at__isnull=True)
+            .select_related("reservist")
+            .order_by("reservist__name")
+        )
+        for assignment in assignments:
+            assignment.masked_id = mask_national_id(assignment.reservist.national_id)
+        requests = list(
+            ShelterReleaseRequest.objects.filter(assignment__shelter=shelter)
+            .select_related("assignment__reservist", "target_shelter", "requested_by", "decided_by")
+            .order_by("-id")[:50]
+        )
+        for req in requests:
+            req.can_decide = (
+                req.status == ReleaseStatus.PENDING
+                and req.requested_by_id != user.pk
+                and user.has_perm("civil_defense.approve_shelterreleaserequest")
+            )
+        context.update(
+            assignments=assignments,
+            requests=requests,
+            pending_ids={r.assignment_id for r in requests if r.status == ReleaseStatus.PENDING},
+            fill=fill_status(shelter.assigned, shelter.capacity),
+            assign_form=kwargs.get("assign_form") or AssignForm(user=user),
+            release_form=ReleaseRequestForm(user=user, exclude=shelter),
+            decision_form=DecisionForm(),
+        )
+        return context
+
+
+def _refusal(request, exc) -> None:
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, exc.message)
+
+
+@portal_view("civil_defense.view_shelter", "civil_defense.add_shelterassignment", methods=("POST",))
+def assign_view(request, pk):
+    shelter = scoped(Shelter, request, pk)
+    form = AssignForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            service.assign_reservist(user=request.user, shelter=shelter, reservist=form.reservist)
+            messages.success(request, _("The reservist was assigned to this shelter."))
+        except (TransitionRefused, ValidationError) as exc:
+            _refusal(request, exc)
+    else:
+        for error in form.errors.get("national_id", []):
+            messages.error(request, error)
+    return redirect("civil_defense:shelter-detail", pk=shelter.pk)
+
+
+@portal_view("civil_defense.view_shelterassignment", "civil_defense.add_shelterreleaserequest", methods=("POST",))
+def request_release_view(request, pk):
+    assignment = scoped(ShelterAssignment, request, pk, ShelterAssignment.objects.select_related("shelter"))
+    form = ReleaseRequestForm(request.POST, user=request.user, exclude=assignment.shelter)
+    if form.is_valid():
+        try:
+            service.request_release(
+                user=request.user,
+                assignment=assignment,
+                reason=form.cleaned_data["reason"],
+                target_shelter=form.cleaned_data["target_shelter"],
+            )
+            messages.success(request, _("The request was recorded; another official must approve it."))
+        except (TransitionRefused, ValidationError) as exc:
+            _refusal(request, exc)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("civil_defense:shelter-detail", pk=assignment.shelter_id)
+
+
+@portal_view("civil_defense.approve_shelterreleaserequest", methods=("POST",))
+def decide_release_view(request, pk):
+    release = scoped(ShelterReleaseRequest, request, pk, ShelterReleaseRequest.objects.select_related("assignment"))
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("decision") == "approve"
+    try:
+        service.decide_release(
+            user=request.user, request=release, approve=approve, comment=form.cleaned_data.get("comment", "")
+        )
+        messages.success(request, _("Approved.") if approve else _("Rejected."))
+    except (TransitionRefused, ValidationError) as exc:
+        _refusal(request, exc)
+    return redirect("civil_defense:shelter-detail", pk=release.assignment.shelter_id)
