@@ -7,7 +7,11 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
     # Navigation entries this app adds to the base layout: (label, url name, permission or None).
-    nav = [(_("Audit log"), "core:audit-list", "core.view_auditevent"), (_("Regions"), "core:region-list", None)]
+    nav = [
+        (_("Audit log"), "core:audit-list", "core.view_auditevent"),
+        (_("Personal data access"), "core:pii-access", "core.view_auditevent"),
+        (_("Regions"), "core:region-list", None),
+    ]
 
     def ready(self):
         from . import audit, roles

@@ -57,6 +57,7 @@ def visible_jobs(user):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp_token = serializers.CharField(required=False, help_text="Two-factor code (MND and auditor accounts).")
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -86,5 +87,12 @@ class ObtainTokenView(APIView):
                 {"non_field_errors": [_("Unable to log in with the credentials provided.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        from core.twofactor import verify_for_token
+
+        if not verify_for_token(user, data.validated_data.get("otp_token")):
+            from django.utils.translation import gettext as _
+
+            return Response({"otp_token": [_("A valid two-factor code is required for this account.")]},
+                            status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -118,3 +118,19 @@ def test_audit_page_filters_by_user(users):
     response = logged_in(users.auditor).get("/audit/", {"username": "t_staff", "table": "core_organisation"})
     codes = {r["event"].after["code"] for r in response.context["rows"]}
     assert "by-staff" in codes and "by-admin" not in codes
+
+
+def test_personal_data_access_report(users):
+    from core.audit import log_pii_export, log_pii_view
+
+    org = make_org("pii-subject")
+    org.save()
+    log_pii_view(users.staff, org)
+    log_pii_export(users.admin, Organisation, 12, "export of the filtered list")
+    response = logged_in(users.auditor).get("/audit/personal-data/")
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [(r["event"].username, r["event"].action) for r in rows] == [("t_admin", "export_pii"),
+                                                                       ("t_staff", "view_pii")]
+    assert rows[1]["subject"] == org
+    assert logged_in(users.staff).get("/audit/personal-data/").status_code == 403

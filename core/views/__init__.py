@@ -7,4 +7,11 @@ from .base import (  # noqa: F401
     ScopedObjectMixin,
     ScopedUpdateView,
 )
-from .pages import AuditListView, DashboardView, RegionListView, job_detail, job_download  # noqa: F401,E402
+from .pages import (  # noqa: F401,E402
+    AuditListView,
+    DashboardView,
+    PersonalDataAccessView,
+    RegionListView,
+    job_detail,
+    job_download,
+)

@@ -7,6 +7,7 @@ from core.api.views import visible_jobs
 from core.audit import model_for_table
 from core.dashboard import collect_panels
 from core.forms import AuditFilterForm
+from core.choices import AuditAction
 from core.models import AuditEvent, Region
 from core.pii import can_see_full_id, mask_national_id
 from core.scope import get_scope
@@ -83,6 +84,36 @@ class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
             rows.append(
                 {"event": event, "model": model._meta.verbose_name if model else event.table_name, "changes": changes}
             )
+        context.update(form=form, rows=rows, next_after=next_after)
+        return context
+
+
+class PersonalDataAccessView(AuditListView):
+    """Who viewed or exported which full national IDs, and when (auditors and administrators)."""
+
+    template_name = "core/pii_access.html"
+
+    def get_context_data(self, **kwargs):
+        context = TemplateView.get_context_data(self, **kwargs)
+        form = AuditFilterForm(self.request.GET or None)
+        queryset = AuditEvent.objects.filter(action__in=[AuditAction.VIEW_PII, AuditAction.EXPORT_PII])
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["username"]:
+                queryset = queryset.filter(username=data["username"])
+            if data["date_from"]:
+                queryset = queryset.filter(created_at__date__gte=data["date_from"])
+            if data["date_to"]:
+                queryset = queryset.filter(created_at__date__lte=data["date_to"])
+        events, next_after = self.paginate_keyset(queryset)
+        rows = []
+        for event in events:
+            model = model_for_table(event.table_name)
+            subject = None
+            if model is not None and event.object_id is not None:
+                subject = model._default_manager.filter(pk=event.object_id).first()
+            rows.append({"event": event, "model": model._meta.verbose_name if model else event.table_name,
+                         "subject": subject})
         context.update(form=form, rows=rows, next_after=next_after)
         return context
 
