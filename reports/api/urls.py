@@ -1,4 +1,7 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from .views import ReportViewSet
+
+router = SimpleRouter()
+router.register("", ReportViewSet, basename="report")
 urlpatterns = router.urls

@@ -1,0 +1,163 @@
+"""Reservists: the callable pool within the 8-year windows of Art. 27/28, by branch, specialty and area; grants."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import charts
+from ..choices import ScopeKind
+from .base import Indicator, light, model, not_applicable, num, pct, ratio, top_with_others, unavailable, years_before
+
+KEY = "reservists"
+TITLE = gettext_lazy("Reservists")
+TEMPLATE = "reports/sections/reservists.html"
+
+WINDOW_YEARS = 8  # Art. 27, 28: within 8 years of the retirement date, the anniversary included
+# Callable pool as a share of the active registry: green from 40 %, amber from 25 %, red below.
+CALLABLE_SHARE_OK, CALLABLE_SHARE_WARN = 0.40, 0.25
+# Share of the callable pool holding a valid Art. 29/30 grant (called successively or later): lower is better.
+GRANT_SHARE_OK, GRANT_SHARE_WARN = 0.10, 0.20
+TOP_SPECIALTIES = 12
+
+
+def window(as_of, prefix: str = "") -> Q:
+    """Retired on or before `as_of` and no more than 8 years before it."""
+    return Q(
+        **{f"{prefix}retirement_date__gte": years_before(as_of, WINDOW_YEARS), f"{prefix}retirement_date__lte": as_of}
+    )
+
+
+def gather(scope, as_of, detail: bool = True) -> dict:
+    Reservist = model("reservists", "Reservist")
+    if Reservist is None:
+        return unavailable()
+    if scope.kind == ScopeKind.AGENCY:
+        return not_applicable()
+    in_window = window(as_of)
+    active = scope.apply(Reservist.objects.filter(status="active"))
+    callable_count = Count("id", filter=in_window)
+
+    area_field = "township__parent__code" if scope.kind == ScopeKind.NATION else "township__code"
+    areas = list(
+        active.order_by().values(area_field).annotate(active=Count("id"), callable=callable_count).order_by(area_field)
+    )
+    by_area = {
+        "area_level": "county" if scope.kind == ScopeKind.NATION else "township",
+        "by_area": [[r[area_field], r["callable"], r["active"]] for r in areas],
+    }
+    if not detail:  # the dashboard: totals and the map from one pass
+        return {
+            "available": True,
+            "active": sum(r["active"] for r in areas),
+            "callable": sum(r["callable"] for r in areas),
+            **by_area,
+            "grants": _grants(scope, as_of, detail=False),
+        }
+    branches = list(
+        active.order_by().values("branch").annotate(active=Count("id"), callable=callable_count).order_by("-callable")
+    )
+    specialties = list(
+        active.filter(in_window).order_by().values("specialty").annotate(n=Count("id")).order_by("-n", "specialty")
+    )
+    figures = {
+        "available": True,
+        "window_start": years_before(as_of, WINDOW_YEARS).isoformat(),
+        "active": sum(r["active"] for r in branches),
+        "callable": sum(r["callable"] for r in branches),
+        "by_branch": [[r["branch"], r["callable"], r["active"]] for r in branches],
+        "by_specialty": top_with_others(
+            [(r["specialty"] or "-", r["n"]) for r in specialties], TOP_SPECIALTIES, other_label="*"
+        ),
+        "specialties": len(specialties),
+        **by_area,
+    }
+    figures["grants"] = _grants(scope, as_of)
+    return figures
+
+
+def _grants(scope, as_of, detail: bool = True) -> dict:
+    PriorityGrant = model("reservists", "PriorityGrant")
+    if PriorityGrant is None:
+        return {}
+    valid = scope.apply(
+        PriorityGrant.objects.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=as_of),
+            valid_from__lte=as_of,
+            reservist__status="active",
+        )
+    )
+    people = valid.filter(window(as_of, "reservist__")).aggregate(
+        successive=Count("reservist", distinct=True, filter=Q(kind="successive")),
+        later=Count("reservist", distinct=True, filter=Q(kind="later")),
+        any=Count("reservist", distinct=True),
+    )
+    if not detail:
+        return {"callable_with_grant": people}
+    rows = (
+        valid.order_by()
+        .values("basis")
+        .annotate(
+            people=Count("reservist", distinct=True),
+            callable=Count("reservist", distinct=True, filter=window(as_of, "reservist__")),
+        )
+    )
+    by_basis = {r["basis"]: [r["people"], r["callable"]] for r in rows}
+    return {"by_basis": by_basis, "callable_with_grant": people}
+
+
+def indicators(figures) -> list[Indicator]:
+    callable_share = ratio(figures.get("callable", 0), figures.get("active", 0)) if figures.get("available") else None
+    grants = (figures.get("grants") or {}).get("callable_with_grant") or {}
+    grant_share = ratio(grants.get("any", 0), figures.get("callable", 0)) if figures.get("available") else None
+    return [
+        Indicator(
+            "reservists.callable",
+            _("Callable pool (within 8 years of retirement)"),
+            figures.get("callable") if figures.get("available") else None,
+            f"{num(figures.get('callable'))} ({pct(callable_share)})" if figures.get("available") else "—",
+            light(callable_share, CALLABLE_SHARE_OK, CALLABLE_SHARE_WARN),
+            _("share of the active registry: green ≥ %(ok)s, amber ≥ %(warn)s")
+            % {"ok": pct(CALLABLE_SHARE_OK), "warn": pct(CALLABLE_SHARE_WARN)},
+        ),
+        Indicator(
+            "reservists.grant_share",
+            _("Callable reservists with an Art. 29/30 grant"),
+            grant_share,
+            pct(grant_share),
+            light(grant_share, GRANT_SHARE_OK, GRANT_SHARE_WARN, higher_is_better=False),
+            _("green ≤ %(ok)s, amber ≤ %(warn)s") % {"ok": pct(GRANT_SHARE_OK), "warn": pct(GRANT_SHARE_WARN)},
+        ),
+    ]
+
+
+def charts_for(figures, scope, region_names: dict[str, str]) -> dict:
+    if not figures.get("available"):
+        return {}
+    from reservists.choices import Branch, GrantBasis
+
+    branch_labels = dict(Branch.choices)
+    result = {}
+    if "by_branch" in figures:
+        result["branch"] = charts.bar_chart([(branch_labels.get(b, b), c) for b, c, _a in figures["by_branch"]])
+        result["specialty"] = charts.bar_chart(
+            [(_("other specialties") if s == "*" else s, n) for s, n in figures["by_specialty"]], max_bars=13
+        )
+    if figures["area_level"] == "county":
+        shares = {code: ratio(c, a) for code, c, a in figures["by_area"]}
+        result["map"] = charts.county_map(
+            shares,
+            region_names,
+            title=_("Callable share of the active registry by county"),
+            percent=True,
+        )
+    else:
+        rows = sorted(figures["by_area"], key=lambda r: -r[1])
+        result["area"] = charts.bar_chart([(region_names.get(code, code), c) for code, c, _a in rows], max_bars=15)
+    labels = dict(GrantBasis.choices)
+    result["grant_rows"] = [
+        (basis, labels.get(basis, basis), people, callable_)
+        for basis, (people, callable_) in sorted((figures.get("grants") or {}).get("by_basis", {}).items())
+    ]
+    return result
