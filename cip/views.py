@@ -1,0 +1,404 @@
+"""Pages of the CI app: the registry, an asset with its dependencies, cascade and risk history, the risk
+matrix, the county map, overdue assessments, protection plans and the sectors."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, UpdateView
+
+from core.exceptions import TransitionRefused
+from core.scope import OutOfScope, ensure_in_scope, get_scoped_or_404
+from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from core.views.base import PortalPermissionMixin
+
+from . import metrics, services
+from .choices import RISK_BADGE, PlanStatus, RiskLevel
+from .filters import AssetFilter
+from .forms import (
+    AssessmentForm,
+    AssetForm,
+    ContactForm,
+    DecisionForm,
+    DependencyForm,
+    PlanForm,
+    PlanUnitForm,
+    SectorForm,
+)
+from .geo import render_county_map
+from .models import Asset, Dependency, ProtectionPlan, RiskMatrix, Sector
+
+
+class AssetListView(ScopedListView):
+    model = Asset
+    permission_required = "cip.view_asset"
+    filterset_class = AssetFilter
+    template_name = "cip/asset_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("sector", "subsector", "operator", "township__parent")
+            .order_by("level", "name", "id")
+        )
+
+
+class AssetDetailView(ScopedDetailView):
+    model = Asset
+    permission_required = "cip.view_asset"
+    template_name = "cip/asset_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("sector", "subsector", "operator", "township__parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asset, user = self.object, self.request.user
+        visible = Asset.objects.for_user(user)
+        context["dependencies"] = (
+            Dependency.objects.filter(asset=asset, depends_on__in=visible)
+            .select_related("depends_on__sector")
+            .order_by("kind", "depends_on__name")
+        )
+        context["dependents"] = (
+            Dependency.objects.filter(depends_on=asset, asset__in=visible)
+            .select_related("asset__sector")
+            .order_by("kind", "asset__name")
+        )
+        context["cascade"] = services.cascade(asset, user)
+        context["assessments"] = asset.assessments.select_related("matrix").order_by("-assessed_on", "-id")[:50]
+        context["plans"] = asset.plans.order_by("-id")
+        context["contacts"] = asset.contacts.all()
+        context["risk_badge"] = RISK_BADGE.get(asset.risk_level, "")
+        context["can_edit"] = user.has_perm("cip.change_asset")
+        context["can_assess"] = user.has_perm("cip.add_riskassessment")
+        context["can_plan"] = user.has_perm("cip.add_protectionplan")
+        return context
+
+
+class AssetCreateView(ScopedCreateView):
+    model = Asset
+    form_class = AssetForm
+    permission_required = "cip.add_asset"
+    template_name = "cip/form.html"
+
+    def get_success_url(self):
+        return reverse("cip:asset-detail", args=[self.object.pk])
+
+
+class AssetUpdateView(ScopedUpdateView):
+    model = Asset
+    form_class = AssetForm
+    permission_required = "cip.change_asset"
+    template_name = "cip/form.html"
+
+    def get_success_url(self):
+        return reverse("cip:asset-detail", args=[self.object.pk])
+
+
+class AssetChildMixin(PortalPermissionMixin):
+    """A page that adds something to one asset: the asset must be within the user's scope (else 404)."""
+
+    template_name = "cip/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
+            self.asset = get_scoped_or_404(Asset.objects, request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["asset"] = self.asset
+        return context
+
+    def get_success_url(self):
+        return reverse("cip:asset-detail", args=[self.asset.pk])
+
+    def save_scoped(self, form, **attrs):
+        try:
+            with transaction.atomic():
+                obj = form.save(commit=False)
+                for key, value in attrs.items():
+                    setattr(obj, key, value)
+                obj.full_clean()
+                obj.save()
+                ensure_in_scope(self.request.user, obj)
+        except OutOfScope:
+            form.add_error(None, _("This change would put the record outside your area; nothing was saved."))
+            return None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return None
+        messages.success(self.request, _("Saved."))
+        return obj
+
+
+class ContactCreateView(AssetChildMixin, FormView):
+    permission_required = "cip.add_assetcontact"
+    form_class = ContactForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        if self.save_scoped(form, asset=self.asset) is None:
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class DependencyCreateView(AssetChildMixin, FormView):
+    permission_required = "cip.add_dependency"
+    form_class = DependencyForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "asset": self.asset}
+
+    def form_valid(self, form):
+        if self.save_scoped(form, asset=self.asset) is None:
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class AssessmentCreateView(AssetChildMixin, FormView):
+    permission_required = "cip.add_riskassessment"
+    form_class = AssessmentForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "matrix": RiskMatrix.active()}
+
+    def form_valid(self, form):
+        try:
+            services.record_assessment(user=self.request.user, asset=self.asset, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Assessment recorded."))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PlanCreateView(AssetChildMixin, FormView):
+    permission_required = "cip.add_protectionplan"
+    form_class = PlanForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        plan = self.save_scoped(form, asset=self.asset, requires_approval=self.asset.level == 1)
+        if plan is None:
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse("cip:plan-detail", args=[plan.pk]))
+
+
+class PlanDetailView(ScopedDetailView):
+    model = ProtectionPlan
+    permission_required = "cip.view_protectionplan"
+    template_name = "cip/plan_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("asset__sector", "submitted_by", "approved_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan, user = self.object, self.request.user
+        context["units"] = plan.units.select_related("organisation")
+        draft = plan.status == PlanStatus.DRAFT
+        context["can_edit"] = draft and user.has_perm("cip.change_protectionplan")
+        context["can_submit"] = context["can_edit"]
+        context["can_decide"] = (
+            plan.status == PlanStatus.SUBMITTED
+            and user.has_perm("cip.approve_protectionplan")
+            and plan.submitted_by_id != user.pk
+        )
+        context["can_reopen"] = plan.status in (PlanStatus.APPROVED, PlanStatus.ACTIVE) and user.has_perm(
+            "cip.change_protectionplan"
+        )
+        context["unit_form"] = PlanUnitForm(user=user) if context["can_edit"] else None
+        context["decision_form"] = DecisionForm() if context["can_decide"] else None
+        return context
+
+
+class PlanUpdateView(ScopedUpdateView):
+    model = ProtectionPlan
+    form_class = PlanForm
+    permission_required = "cip.change_protectionplan"
+    template_name = "cip/form.html"
+
+    def get_object(self, queryset=None):
+        plan = super().get_object(queryset)
+        if plan.status != PlanStatus.DRAFT:
+            raise PermissionDenied(_("Only a draft plan can be edited; reopen it first."))
+        return plan
+
+    def get_success_url(self):
+        return reverse("cip:plan-detail", args=[self.object.pk])
+
+
+class PlanUnitCreateView(PortalPermissionMixin, FormView):
+    permission_required = "cip.add_planunit"
+    form_class = PlanUnitForm
+    template_name = "cip/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
+            self.plan = get_scoped_or_404(ProtectionPlan.objects, request.user, pk=kwargs["pk"])
+            if self.plan.status != PlanStatus.DRAFT:
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            unit = form.save(commit=False)
+            unit.plan = self.plan
+            unit.save()
+        return HttpResponseRedirect(reverse("cip:plan-detail", args=[self.plan.pk]))
+
+
+class PlanTransitionView(PortalPermissionMixin, TemplateView):
+    """POST only: submit, approve, return or reopen a plan through the same services as the API."""
+
+    permission_required = "cip.view_protectionplan"
+    http_method_names = ["post"]
+    ACTIONS = {
+        "submit": services.submit_plan,
+        "approve": services.approve_plan,
+        "return": services.return_plan,
+        "reopen": services.reopen_plan,
+    }
+
+    def post(self, request, pk, action):
+        if action not in self.ACTIONS:
+            raise Http404
+        plan = get_scoped_or_404(ProtectionPlan.objects, request.user, pk=pk)
+        kwargs = {}
+        if action in ("approve", "return"):
+            form = DecisionForm(request.POST)
+            form.is_valid()
+            kwargs["comment"] = form.cleaned_data.get("comment", "")
+        try:
+            self.ACTIONS[action](user=request.user, plan=plan, **kwargs)
+        except TransitionRefused as exc:
+            messages.error(request, str(exc.message))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Plan updated."))
+        return HttpResponseRedirect(reverse("cip:plan-detail", args=[plan.pk]))
+
+
+class RiskMatrixView(PortalPermissionMixin, TemplateView):
+    """How many assets fall in each likelihood x impact cell; each cell links to the filtered registry."""
+
+    permission_required = "cip.view_asset"
+    template_name = "cip/risk_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        matrix = RiskMatrix.active()
+        counts = metrics.risk_matrix_counts(self.request.user, matrix)
+        list_url = reverse("cip:asset-list")
+        context["matrix"] = matrix
+        context["impacts"] = list(range(1, matrix.size + 1))
+        context["rows"] = [
+            (
+                row[0][0],
+                [
+                    {
+                        "likelihood": lk,
+                        "impact": im,
+                        "level": level,
+                        "label": RiskLevel(level).label,
+                        "count": counts.get((lk, im), 0),
+                        "url": f"{list_url}?{urlencode({'likelihood': lk, 'impact': im})}",
+                    }
+                    for lk, im, level in row
+                ],
+            )
+            for row in matrix.cells()
+        ]
+        context["total"] = sum(counts.values())
+        levels = metrics.risk_level_counts(self.request.user)
+        context["levels"] = [
+            (level, label, levels.get(level, 0), f"{list_url}?{urlencode({'risk_level': level})}")
+            for level, label in RiskLevel.choices
+        ]
+        context["unassessed"] = levels.get("", 0)
+        return context
+
+
+class MapView(PortalPermissionMixin, TemplateView):
+    """Assets per county on the schematic county map (cip/geo.py)."""
+
+    permission_required = "cip.view_asset"
+    template_name = "cip/map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = metrics.assets_by_county(self.request.user)
+        list_url = reverse("cip:asset-list")
+        context["svg"] = mark_safe(  # noqa: S308 - render_county_map escapes every text it writes
+            render_county_map(
+                counts,
+                title=_("Critical-infrastructure assets by county"),
+                href=lambda code: f"{list_url}?{urlencode({'county': code})}",
+            )
+        )
+        context["counts"] = sorted(counts.items())
+        context["total"] = sum(counts.values())
+        return context
+
+
+class OverdueListView(ScopedListView):
+    """Assets whose next risk assessment is past due (level 1 yearly, level 2 every 2 years, level 3 every 3)."""
+
+    model = Asset
+    permission_required = "cip.view_asset"
+    template_name = "cip/overdue_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return metrics.overdue_assessments(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        return context
+
+
+class SectorListView(ScopedListView):
+    model = Sector
+    permission_required = "cip.view_sector"
+    template_name = "cip/sector_list.html"
+    paginate_by = None
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("subsectors").order_by("sort_order", "code")
+
+
+class SectorUpdateView(PortalPermissionMixin, UpdateView):
+    """Reference data: only `mnd_admin` (cip.change_sector) edits names; codes are stable."""
+
+    model = Sector
+    form_class = SectorForm
+    permission_required = "cip.change_sector"
+    template_name = "cip/form.html"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Sector, code=self.kwargs["code"])
+
+    def get_success_url(self):
+        messages.success(self.request, _("Saved."))
+        return reverse("cip:sector-list")
