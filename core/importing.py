@@ -81,8 +81,7 @@ def parse_date(value: str) -> datetime.date:
         return parse_roc(text)
     except ValueError:
         raise ValidationError(
-            _("%(value)s is not a date; write it as 2026-03-01 or in the ROC calendar as 115/03/01.")
-            % {"value": value}
+            _("%(value)s is not a date; write it as 2026-03-01 or in the ROC calendar as 115/03/01.") % {"value": value}
         ) from None
 
 
@@ -377,7 +376,8 @@ def start_import(importer_class: type[Importer], user, uploaded_file, params: di
 def run_import(job_id: int) -> None:
     """Celery task: validate every row, then write all of them in one transaction, or nothing."""
     with jobs.running(job_id, finish_on_exit=False) as job:
-        with translation.override(job.params.get("language") or "zh-hant"):
+        language = job.params.get("language") or "zh-hant"  # the messages are in the starter's language
+        with translation.override(language):
             _run(job)
 
 

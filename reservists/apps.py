@@ -6,4 +6,7 @@ class ReservistsConfig(AppConfig):
     name = "reservists"
     verbose_name = _("reservists")
     # Navigation entries: (label, url name, permission or None).
-    nav: list = []
+    nav: list = [
+        (_("Reservists"), "reservists:list", "reservists.view_reservist"),
+        (_("Residence moves"), "reservists:move-queue", "reservists.view_residencemove"),
+    ]

@@ -95,6 +95,9 @@ class Reservist(TimeStampedModel):
             models.Index(fields=["township", "id"], name="reservist_township_id"),
             models.Index(fields=["retirement_date"], name="reservist_retirement"),
             models.Index(fields=["name"], name="reservist_name"),
+            # Prefix search by name (LIKE '王%') and by the start of a national ID.
+            models.Index(fields=["name"], name="reservist_name_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["national_id"], name="reservist_nid_prefix", opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -249,6 +252,7 @@ class ResidenceMove(TimeStampedModel):
         verbose_name = _("residence move")
         verbose_name_plural = _("residence moves")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="move_status_created")]
         permissions = [("decide_residencemove", _("Approve or reject residence moves"))]
 
     def __str__(self):

@@ -1,0 +1,88 @@
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from core.api.pagination import KeysetPagination
+from core.api.viewsets import ScopedCreateListRetrieveUpdateViewSet
+from core.pii import can_see_full_id
+from core.scope import ensure_in_scope
+
+from ..filters import ReservistFilter
+from ..models import Reservist
+from ..pii import log_full_id_views
+from .serializers import PriorityGrantSerializer, ReservistSerializer, ServiceRecordSerializer
+
+
+class ReservistViewSet(ScopedCreateListRetrieveUpdateViewSet):
+    """The reserve registry. National IDs are masked unless the user may see them (each full view is logged)."""
+
+    queryset = Reservist.objects.select_related("township")
+    serializer_class = ReservistSerializer
+    filterset_class = ReservistFilter
+    pagination_class = KeysetPagination
+
+    def _log_views(self, objects):
+        if can_see_full_id(self.request.user):
+            log_full_id_views(self.request.user, objects)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        self._log_views(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self._log_views([instance])
+        return Response(self.get_serializer(instance).data)
+
+    def _nested(self, request, relation, serializer_class, model_name, save_kwargs):
+        if not request.user.has_perm("reservists.view_reservist"):
+            raise PermissionDenied
+        reservist = self.get_object()  # out of scope -> 404
+        if request.method == "GET":
+            if not request.user.has_perm(f"reservists.view_{model_name}"):
+                raise PermissionDenied
+            rows = getattr(reservist, relation).all()
+            return Response(serializer_class(rows, many=True, context=self.get_serializer_context()).data)
+        if not request.user.has_perm(f"reservists.add_{model_name}"):
+            raise PermissionDenied
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = serializer.save(reservist=reservist, **save_kwargs)
+            ensure_in_scope(request.user, instance)
+        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=ServiceRecordSerializer, responses={200: ServiceRecordSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="service-records",
+        permission_classes=[IsAuthenticated],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def service_records(self, request, pk=None):
+        return self._nested(request, "service_records", ServiceRecordSerializer, "servicerecord", {})
+
+    @extend_schema(request=PriorityGrantSerializer, responses={200: PriorityGrantSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="priority-grants",
+        permission_classes=[IsAuthenticated],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def priority_grants(self, request, pk=None):
+        return self._nested(
+            request,
+            "priority_grants",
+            PriorityGrantSerializer,
+            "prioritygrant",
+            {"approved_by": request.user, "approved_by_name": request.user.get_username()},
+        )

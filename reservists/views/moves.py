@@ -1,0 +1,103 @@
+"""Residence moves (Art. 24): a township office files, an MND approver decides in the queue."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
+
+from core.exceptions import TransitionRefused
+from core.views import KeysetListMixin, PortalPermissionMixin
+
+from ..choices import MoveStatus
+from ..forms import MoveDecisionForm, ResidenceMoveForm
+from ..models import Reservist, ResidenceMove
+from ..services import decide_residence_move, file_residence_move
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class MoveCreateView(PortalPermissionMixin, FormView):
+    permission_required = ["reservists.view_reservist", "reservists.add_residencemove"]
+    form_class = ResidenceMoveForm
+    template_name = "reservists/move_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
+            self.reservist = get_object_or_404(
+                Reservist.objects.for_user(request.user).select_related("township__parent"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reservist=self.reservist, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            file_residence_move(user=self.request.user, reservist=self.reservist, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The move was filed and waits for the MND's decision."))
+        return redirect("reservists:detail", pk=self.reservist.pk)
+
+
+class MoveQueueView(PortalPermissionMixin, KeysetListMixin, TemplateView):
+    """Pending moves first (the approver's queue), then the decided ones."""
+
+    permission_required = "reservists.view_residencemove"
+    template_name = "reservists/move_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status") or MoveStatus.PENDING
+        if status not in MoveStatus.values:
+            status = MoveStatus.PENDING
+        queryset = (
+            ResidenceMove.objects.for_user(self.request.user)
+            .filter(status=status)
+            .select_related("reservist", "from_township__parent", "to_township__parent", "requested_by")
+        )
+        moves, next_after = self.paginate_keyset(queryset)
+        context.update(
+            moves=moves,
+            next_after=next_after,
+            status=status,
+            statuses=MoveStatus.choices,
+            can_decide=self.request.user.has_perm("reservists.decide_residencemove"),
+            decision_form=MoveDecisionForm(),
+        )
+        return context
+
+
+class MoveDecideView(PortalPermissionMixin, View):
+    permission_required = "reservists.decide_residencemove"
+
+    def post(self, request, pk):
+        move = get_object_or_404(ResidenceMove.objects.for_user(request.user), pk=pk)
+        form = MoveDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose approve or reject."))
+            return redirect("reservists:move-queue")
+        try:
+            decide_residence_move(
+                user=request.user,
+                move=move,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except TransitionRefused as exc:
+            messages.error(request, str(exc.message))
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, _("Decision recorded."))
+        return redirect("reservists:move-queue")

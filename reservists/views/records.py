@@ -1,0 +1,48 @@
+"""Adding a service record or a priority grant from a reservist's page."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from core.views import ScopedCreateView
+
+from ..forms import PriorityGrantForm, ServiceRecordForm
+from ..models import PriorityGrant, Reservist, ServiceRecord
+
+
+class _ForReservist(ScopedCreateView):
+    template_name = "reservists/record_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
+            self.reservist = get_object_or_404(Reservist.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.model(reservist=self.reservist)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reservist=self.reservist, title=self.model._meta.verbose_name, **kwargs)
+
+    def get_success_url(self):
+        return reverse("reservists:detail", args=[self.reservist.pk])
+
+
+class ServiceRecordCreateView(_ForReservist):
+    model = ServiceRecord
+    form_class = ServiceRecordForm
+    permission_required = "reservists.add_servicerecord"
+
+
+class PriorityGrantCreateView(_ForReservist):
+    model = PriorityGrant
+    form_class = PriorityGrantForm
+    permission_required = "reservists.add_prioritygrant"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        user = self.request.user
+        kwargs["instance"].approved_by = user
+        kwargs["instance"].approved_by_name = user.get_username()
+        return kwargs
