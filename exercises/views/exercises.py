@@ -89,7 +89,11 @@ class ExerciseCreateView(ScopedCreateView):
     form_class = ExerciseForm
     permission_required = "exercises.add_exercise"
     template_name = "exercises/form.html"
-    extra_context = {"title": _("Plan an exercise")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Plan an exercise")
+        return context
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -106,6 +110,11 @@ class ExerciseUpdateView(ScopedUpdateView):
         if not obj.editable:
             raise Http404
         return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=_("Edit the exercise"), cancel_url=self.object.get_absolute_url())
+        return context
 
     def get_success_url(self):
         return self.object.get_absolute_url()
