@@ -17,7 +17,13 @@ def national_id(letter: str = "F") -> str:
     return prefix + check_digit(prefix)
 
 
+FIRST_TOWNSHIP = {"TW-NWT": "220", "TW-TPE": "100"}  # 板橋區 is the township clerk's (core.testing)
+
+
 def township_of(county: Region) -> Region:
+    code = FIRST_TOWNSHIP.get(county.code)
+    if code:
+        return Region.objects.get(code=code)
     return county.children.filter(is_postal_area=False).order_by("code").first()
 
 
