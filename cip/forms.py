@@ -81,7 +81,7 @@ class PlanForm(ScopedModelForm):
 class PlanUnitForm(ScopedModelForm):
     class Meta:
         model = PlanUnit
-        fields = ["kind", "name", "organisation", "task", "contact"]
+        fields = ["kind", "name", "team", "organisation", "task", "contact"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

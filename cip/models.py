@@ -415,6 +415,15 @@ class PlanUnit(TimeStampedModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    team = models.ForeignKey(
+        "civil_defense.Team",
+        verbose_name=_("civil-defense team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cip_plan_units",
+        help_text=_("For a civil-defense team: the team from the civil-defense registry."),
+    )
     task = models.CharField(_("task"), max_length=300, blank=True)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
 
@@ -426,6 +435,18 @@ class PlanUnit(TimeStampedModel):
         verbose_name = _("protecting unit")
         verbose_name_plural = _("protecting units")
         ordering = ["plan", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=True) | Q(kind=UnitKind.CIVIL_DEFENSE),
+                name="cip_planunit_team_is_civil_defense",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.name}"
+
+    def clean(self):
+        if self.team_id and self.kind != UnitKind.CIVIL_DEFENSE:
+            raise ValidationError({"team": _("Only a civil-defense unit refers to a civil-defense team.")})
+        if self.team_id and not self.name:
+            self.name = self.team.name

@@ -209,7 +209,7 @@ class PlanDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan, user = self.object, self.request.user
-        context["units"] = plan.units.select_related("organisation")
+        context["units"] = plan.units.select_related("organisation", "team")
         draft = plan.status == PlanStatus.DRAFT
         context["can_edit"] = draft and user.has_perm("cip.change_protectionplan")
         context["can_submit"] = context["can_edit"]
@@ -258,10 +258,15 @@ class PlanUnitCreateView(PortalPermissionMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        with transaction.atomic():
-            unit = form.save(commit=False)
-            unit.plan = self.plan
-            unit.save()
+        try:
+            with transaction.atomic():
+                unit = form.save(commit=False)
+                unit.plan = self.plan
+                unit.full_clean()
+                unit.save()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         return HttpResponseRedirect(reverse("cip:plan-detail", args=[self.plan.pk]))
 
 

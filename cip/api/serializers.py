@@ -1,9 +1,31 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from civil_defense.models import Team
 from core.models import Organisation, Region
 
+from ..choices import AssetLevel, AssetStatus, PlanStatus, UnitKind
 from ..models import Asset, Dependency, PlanUnit, ProtectionPlan, RiskAssessment, Sector, SubSector
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class LevelField(serializers.ChoiceField):
+    """A control level 1, 2 or 3 (an integer in the schema: field names like `level` are shared by other
+    apps' enums, and spectacular warns about colliding enum names)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=AssetLevel.choices, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceField(serializers.ChoiceField):
+    """A choice given by its code (documented in the field's help text rather than as a named enum)."""
+
+    def __init__(self, choices, **kwargs):
+        kwargs.setdefault("help_text", ", ".join(str(value) for value, _label in choices))
+        super().__init__(choices=choices, **kwargs)
 
 
 class SubSectorSerializer(serializers.ModelSerializer):
@@ -49,6 +71,8 @@ class AssetSerializer(serializers.ModelSerializer):
     operator = ScopedPKField(queryset=Organisation.objects.all())
     township = TownshipField()
     county = serializers.CharField(source="township.parent.code", read_only=True)
+    level = LevelField()
+    status = CodeChoiceField(AssetStatus.choices, required=False)
 
     class Meta:
         model = Asset
@@ -136,6 +160,7 @@ class CascadeSerializer(serializers.Serializer):
 
 class RiskAssessmentSerializer(serializers.ModelSerializer):
     asset = ScopedPKField(queryset=Asset.objects.all())
+    control_level = LevelField(read_only=True)
     assessed_on = serializers.DateField(required=False)
 
     class Meta:
@@ -162,15 +187,25 @@ class PlanUnitSerializer(serializers.ModelSerializer):
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
+    # A civil-defense team from civil_defense/, among the teams the user may see.
+    team = ScopedPKField(queryset=Team.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = PlanUnit
-        fields = ["id", "kind", "name", "organisation", "task", "contact"]
+        fields = ["id", "kind", "name", "organisation", "team", "task", "contact"]
+
+    def validate(self, attrs):
+        if attrs.get("team") is not None and attrs.get("kind") != UnitKind.CIVIL_DEFENSE:
+            raise serializers.ValidationError(
+                {"team": [_("Only a civil-defense unit refers to a civil-defense team.")]}
+            )
+        return attrs
 
 
 class ProtectionPlanSerializer(serializers.ModelSerializer):
     asset = ScopedPKField(queryset=Asset.objects.all())
     units = PlanUnitSerializer(many=True, required=False)
+    status = CodeChoiceField(PlanStatus.choices, read_only=True)
 
     class Meta:
         model = ProtectionPlan

@@ -393,3 +393,27 @@ def test_list_query_counts_are_pinned(users, django_assert_max_num_queries):
         assert client.get("/api/cip/assets/").json()["count"] == 15
     with django_assert_max_num_queries(12):
         assert client.get("/api/cip/plans/").json()["count"] == 15
+
+
+def test_plan_names_a_civil_defense_team(users):
+    from civil_defense.models import Team
+    from core.models import Region
+
+    team = Team.objects.create(name="板橋區民防中隊", kind="squad", township=Region.objects.get(code="220"))
+    asset = make_asset(COUNTY_A, level=2)
+    body = {
+        "asset": asset.pk,
+        "title": "Plan",
+        "measures": "Guard",
+        "next_review_on": "2027-01-01",
+        "units": [{"kind": "civil_defense", "name": "板橋區民防中隊", "team": team.pk}],
+    }
+    response = api_client(users.staff).post("/api/cip/plans/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["units"][0]["team"] == team.pk
+    # an agency cannot see the county's teams, so cannot name one
+    response = api_client(users.agency).post("/api/cip/plans/", body, format="json")
+    assert response.status_code == 400
+    # a team only on a civil-defense unit
+    bad = {**body, "units": [{"kind": "police", "name": "x", "team": team.pk}]}
+    assert api_client(users.staff).post("/api/cip/plans/", bad, format="json").status_code == 400
