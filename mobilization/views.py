@@ -1,0 +1,281 @@
+"""Pages: order list and form, candidate review, approval, and the rule policy (mnd_admin)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from core.exceptions import TransitionRefused
+from core.scope import get_scope, get_scoped_or_404
+from core.views import PortalPermissionMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from reservists.models import Reservist
+
+from . import rules, services
+from .choices import Decision, OrderStatus
+from .forms import CandidateChangeForm, CommentForm, OrderForm, PolicyForm
+from .models import CallUpOrder, Candidate, RulePolicy
+
+PAGE = 50
+
+
+class OrderListView(ScopedListView):
+    model = CallUpOrder
+    permission_required = "mobilization.view_calluporder"
+    template_name = "mobilization/order_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related("created_by").prefetch_related("target_regions")
+        status = self.request.GET.get("status")
+        if status in OrderStatus.values:
+            queryset = queryset.filter(status=status)
+        return queryset.order_by("-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = OrderStatus.choices
+        return context
+
+
+class OrderFormMixin:
+    model = CallUpOrder
+    form_class = OrderForm
+    template_name = "mobilization/order_form.html"
+
+    def get_success_url(self):
+        return reverse("mobilization:order-detail", args=[self.object.pk])
+
+
+class OrderCreateView(OrderFormMixin, ScopedCreateView):
+    permission_required = "mobilization.add_calluporder"
+
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        return super().form_valid(form)
+
+
+class OrderUpdateView(OrderFormMixin, ScopedUpdateView):
+    permission_required = "mobilization.change_calluporder"
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                services.ensure_order_in_user_scope(self.request.user, self.object)
+                services.mark_edited(user=self.request.user, order=self.object)
+                form.instance.status = self.object.status
+                return super().form_valid(form)
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc.message))
+            return self.form_invalid(form)
+
+
+def decision_explanations() -> dict:
+    return {
+        Decision.ELIGIBLE: _("Within every limit of Art. 26-28 that applies to this call-up: can be called."),
+        Decision.LATER: _(
+            "Art. 30: called as late as possible (security guards, students, mobilization personnel, siblings "
+            "already serving); ranked after every eligible person."
+        ),
+        Decision.SUCCESSIVE: _(
+            "Art. 29: called successively (senior officials, representatives in session, judges and prosecutors, "
+            "school heads, police, MND contract staff, disaster rescue, official business abroad, important "
+            "wartime duty); held out of the first wave and in principle keep their jobs."
+        ),
+        Decision.INELIGIBLE: _(
+            "Cannot be called up: outside the 8-year window (Art. 27, 28), over the number of call-ups or days "
+            "(Art. 27, 28), over the one-year Temporary Mobilization total in ordinary time (Art. 26), or no "
+            "longer in the registry."
+        ),
+    }
+
+
+class OrderDetailView(ScopedDetailView):
+    """The order with its candidate review: counts, shortfall by township and specialty, the list by decision."""
+
+    model = CallUpOrder
+    permission_required = "mobilization.view_calluporder"
+    template_name = "mobilization/order_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("created_by", "submitted_by", "decided_by", "policy")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        user = self.request.user
+        decision = self.request.GET.get("decision")
+        decision = decision if decision in Decision.values else ""
+        rows = []
+        next_after = None
+        if user.has_perm("mobilization.view_candidate"):
+            queryset = Candidate.objects.for_user(user).filter(order=order).select_related("reservist", "township")
+            if decision:
+                queryset = queryset.filter(decision=decision)
+            after = self.request.GET.get("after")
+            if after and after.isdigit():
+                queryset = queryset.filter(pk__gt=int(after))
+            rows = list(queryset.order_by("pk")[: PAGE + 1])
+            if len(rows) > PAGE:
+                rows = rows[:PAGE]
+                next_after = rows[-1].pk
+        summary = visible_summary(user, order)
+        context.update(
+            candidates=rows,
+            next_after=next_after,
+            decision=decision,
+            decisions=Decision.choices,
+            explanations=decision_explanations(),
+            summary=summary,
+            township_names=township_names(summary),
+            comment_form=CommentForm(),
+            change_form=CandidateChangeForm(),
+            can_edit=user.has_perm("mobilization.change_calluporder") and order.status in services.EDITABLE_STATUSES,
+            can_select=user.has_perm("mobilization.select_calluporder")
+            and order.status in services.SELECTABLE_STATUSES,
+            can_submit=user.has_perm("mobilization.submit_calluporder") and order.status == OrderStatus.SELECTED,
+            can_cancel=user.has_perm("mobilization.cancel_calluporder")
+            and order.status in services.CANCELLABLE_STATUSES,
+            can_review=user.has_perm("mobilization.change_candidate") and order.status == OrderStatus.SELECTED,
+            can_approve=user.has_perm("mobilization.approve_calluporder") and order.status == OrderStatus.SUBMITTED,
+        )
+        return context
+
+
+def township_names(summary) -> dict:
+    from core.models import Region
+
+    ids = [row["township_id"] for row in (summary or {}).get("by_township", [])[:100]]
+    return {r.pk: str(r) for r in Region.objects.filter(pk__in=ids).select_related("parent")}
+
+
+def visible_summary(user, order) -> dict:
+    """The stored summary for nationwide readers; for regional ones, only their townships' rows and totals."""
+    summary = order.summary or {}
+    if not summary or get_scope(user).nation:
+        return summary
+    ids = get_scope(user).region_ids
+    towns = [row for row in summary.get("by_township", []) if row["township_id"] in ids]
+    counts = {d: sum(r[d] for r in towns) for d in Decision.values}
+    counts.update(total=sum(r["total"] for r in towns), available=sum(r["available"] for r in towns), excluded=None)
+    return {"counts": counts, "quota": summary.get("quota"), "by_township": towns, "by_specialty": []}
+
+
+class ApprovalView(ScopedDetailView):
+    """What the approver decides on: the order, its raised limits with their justification, and the numbers."""
+
+    model = CallUpOrder
+    permission_required = "mobilization.view_calluporder"
+    template_name = "mobilization/order_approval.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        user = self.request.user
+        context.update(
+            summary=visible_summary(user, order),
+            decisions=Decision.choices,
+            comment_form=CommentForm(),
+            can_approve=user.has_perm("mobilization.approve_calluporder") and order.status == OrderStatus.SUBMITTED,
+            same_person=user.pk in (order.created_by_id, order.submitted_by_id),
+            policy=order.policy or services.policy_for(order.report_date),
+        )
+        context["township_names"] = township_names(context["summary"])
+        return context
+
+
+ACTIONS = {
+    "select": services.start_selection,
+    "submit": services.submit,
+    "approve": services.approve,
+    "reject": services.reject,
+    "cancel": services.cancel,
+}
+
+
+def order_action(request, pk, name):
+    """POST a transition from a page; a refusal is shown as a message and changes nothing."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    if name not in ACTIONS:
+        raise PermissionDenied
+    order = get_scoped_or_404(CallUpOrder.objects, request.user, "mobilization.view_calluporder", pk=pk)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        result = ACTIONS[name](user=request.user, order=order, comment=comment)
+    except TransitionRefused as exc:
+        messages.error(request, " ".join([str(exc.message)] + [str(r.get("message", "")) for r in exc.reasons]))
+    else:
+        messages.success(request, _("Done: %(status)s.") % {"status": order.get_status_display()})
+        if name == "select" and result is not None:
+            order.refresh_from_db()
+    target = "mobilization:order-approval" if name in ("approve", "reject") else "mobilization:order-detail"
+    return HttpResponseRedirect(reverse(target, args=[pk]))
+
+
+def candidate_change(request, pk, name):
+    """Exclude, re-include or add a person, with the recorded reason."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    order = get_scoped_or_404(CallUpOrder.objects, request.user, "mobilization.view_calluporder", pk=pk)
+    form = CandidateChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reservist and the reason."))
+        return HttpResponseRedirect(reverse("mobilization:order-detail", args=[pk]))
+    reservist_id, reason = form.cleaned_data["reservist"], form.cleaned_data["reason"]
+    try:
+        if name == "add":
+            reservist = get_scoped_or_404(Reservist.objects, request.user, pk=reservist_id)
+            services.add_candidate(user=request.user, order=order, reservist=reservist, reason=reason)
+        elif name in ("exclude", "include"):
+            candidate = get_scoped_or_404(Candidate.objects, request.user, order=order, reservist_id=reservist_id)
+            services.set_excluded(
+                user=request.user, order=order, candidate=candidate, excluded=name == "exclude", reason=reason
+            )
+        else:
+            raise PermissionDenied
+    except TransitionRefused as exc:
+        messages.error(request, str(exc.message))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return HttpResponseRedirect(reverse("mobilization:order-detail", args=[pk]))
+
+
+class PolicyView(PortalPermissionMixin, TemplateView):
+    """Every version of the rule policy; mnd_admin publishes a new one with its effective date (Art. 33)."""
+
+    permission_required = "mobilization.view_rulepolicy"
+    template_name = "mobilization/policy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", PolicyForm(initial=self._latest_values()))
+        context["versions"] = RulePolicy.objects.order_by("-version")
+        context["can_publish"] = self.request.user.has_perm("mobilization.add_rulepolicy")
+        context["defaults"] = rules.PolicyParams()
+        return context
+
+    def _latest_values(self):
+        latest = RulePolicy.objects.order_by("-version").first()
+        return {f: getattr(latest, f) for f in services.POLICY_FIELDS} if latest else {}
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("mobilization.add_rulepolicy"):
+            raise PermissionDenied
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            services.publish_policy(user=request.user, **data)
+            messages.success(request, _("A new policy version was published."))
+            return HttpResponseRedirect(reverse("mobilization:policy"))
+        return self.render_to_response(self.get_context_data(form=form))
