@@ -38,7 +38,7 @@ class ObjectiveForm(ScopedModelForm):
 class ParticipantForm(ScopedModelForm):
     class Meta:
         model = Participant
-        fields = ["kind", "organisation", "reserve_unit", "role", "notes"]
+        fields = ["kind", "organisation", "reserve_unit", "civil_defense_team", "ci_asset", "role", "notes"]
 
 
 class EvaluationForm(ScopedModelForm):

@@ -169,6 +169,22 @@ class Participant(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    civil_defense_team = models.ForeignKey(
+        "civil_defense.Team",
+        verbose_name=_("civil-defense team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ci_asset = models.ForeignKey(
+        "cip.Asset",
+        verbose_name=_("critical-infrastructure asset"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.PLAYER)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
@@ -181,31 +197,39 @@ class Participant(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="organisation", organisation__isnull=False, reserve_unit__isnull=True)
-                    | models.Q(kind="reserve_unit", reserve_unit__isnull=False, organisation__isnull=True)
-                    | ~models.Q(kind__in=["organisation", "reserve_unit"])
+                    models.Q(kind="organisation", organisation__isnull=False)
+                    | models.Q(kind="reserve_unit", reserve_unit__isnull=False)
+                    | models.Q(kind="civil_defense_team", civil_defense_team__isnull=False)
+                    | models.Q(kind="ci_asset", ci_asset__isnull=False)
                 ),
-                name="participant_target_matches_kind",
+                name="participant_target_matches_kind_v2",
             ),
         ]
 
     def __str__(self):
         return f"{self.target} ({self.get_role_display()})"
 
+    TARGET_FIELDS = {
+        ParticipantKind.ORGANISATION: "organisation",
+        ParticipantKind.RESERVE_UNIT: "reserve_unit",
+        ParticipantKind.CIVIL_DEFENSE_TEAM: "civil_defense_team",
+        ParticipantKind.CI_ASSET: "ci_asset",
+    }
+
     @property
     def target(self):
-        return self.organisation if self.kind == ParticipantKind.ORGANISATION else self.reserve_unit
+        field = self.TARGET_FIELDS.get(self.kind)
+        return getattr(self, field) if field else None
 
     def clean(self):
         super().clean()
-        if self.kind == ParticipantKind.ORGANISATION and not self.organisation_id:
-            raise ValidationError({"organisation": _("Choose the organisation taking part.")})
-        if self.kind == ParticipantKind.RESERVE_UNIT and not self.reserve_unit_id:
-            raise ValidationError({"reserve_unit": _("Choose the reserve unit taking part.")})
-        if self.kind == ParticipantKind.ORGANISATION:
-            self.reserve_unit = None
-        if self.kind == ParticipantKind.RESERVE_UNIT:
-            self.organisation = None
+        field = self.TARGET_FIELDS.get(self.kind)
+        if field and not getattr(self, f"{field}_id"):
+            raise ValidationError({field: _("Choose who takes part.")})
+        # Only the target of the chosen kind is kept.
+        for other in self.TARGET_FIELDS.values():
+            if other != field:
+                setattr(self, other, None)
 
     @classmethod
     def scope_filter(cls, scope):

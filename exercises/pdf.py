@@ -15,6 +15,8 @@ def report_context(exercise_id: int) -> dict:
             "regions",
             "participants__organisation",
             "participants__reserve_unit",
+            "participants__civil_defense_team",
+            "participants__ci_asset",
             Prefetch(
                 "objectives",
                 queryset=Objective.objects.select_related("subject").prefetch_related(

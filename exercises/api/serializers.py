@@ -1,20 +1,34 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cip.models import Asset
+from civil_defense.models import Team
 from core.api.serializers import RegionCodeField
 from core.models import Organisation
+from reservists.models import ReserveUnit
 
 from ..choices import ExerciseStatus, Rating
 from ..models import CorrectiveAction, Evaluation, Exercise, Objective, Participant, Subject
 
 
-class ScopedOrganisationField(serializers.PrimaryKeyRelatedField):
-    """An organisation id, limited to the organisations the user can see."""
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id of a scoped model, limited to the rows the user can see (others are "does not exist")."""
+
+    model = None
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model or self.model
+        kwargs.setdefault("queryset", self.model.objects.all())
+        super().__init__(**kwargs)
 
     def get_queryset(self):
         request = self.context.get("request")
-        queryset = Organisation.objects.all()
+        queryset = self.model.objects.all()
         return queryset.for_user(request.user) if request is not None else queryset
+
+
+class ScopedOrganisationField(ScopedPrimaryKeyField):
+    model = Organisation
 
 
 class SubjectSerializer(serializers.ModelSerializer):
@@ -86,10 +100,23 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 class ParticipantSerializer(serializers.ModelSerializer):
     organisation = ScopedOrganisationField(required=False, allow_null=True)
+    reserve_unit = ScopedPrimaryKeyField(ReserveUnit, required=False, allow_null=True)
+    civil_defense_team = ScopedPrimaryKeyField(Team, required=False, allow_null=True)
+    ci_asset = ScopedPrimaryKeyField(Asset, required=False, allow_null=True)
 
     class Meta:
         model = Participant
-        fields = ["id", "exercise", "kind", "organisation", "reserve_unit", "role", "notes"]
+        fields = [
+            "id",
+            "exercise",
+            "kind",
+            "organisation",
+            "reserve_unit",
+            "civil_defense_team",
+            "ci_asset",
+            "role",
+            "notes",
+        ]
         read_only_fields = ["exercise"]
 
 

@@ -329,3 +329,25 @@ def test_schema_has_the_endpoints(users):
     assert "/api/exercises/{exercise_pk}/objectives/" in text
     assert "/api/exercises/{id}/close/" in text
     assert datetime.date.today()
+
+
+def test_participants_civil_defense_team_and_ci_asset_within_scope(users):
+    from cip.tests.factories import make_asset
+    from civil_defense.tests.factories import make_team
+
+    exercise = make_exercise("TW-NWT")
+    client = api_client(users.county_a)
+    url = f"/api/exercises/{exercise.pk}/participants/"
+    team = make_team("TW-NWT")
+    asset = make_asset("TW-NWT", operator=organisation("t-agency-a"))
+    foreign_team = make_team("TW-TPE")
+    assert client.post(url, {"kind": "civil_defense_team", "civil_defense_team": team.pk}).status_code == 201
+    assert client.post(url, {"kind": "ci_asset", "ci_asset": asset.pk, "role": "support"}).status_code == 201
+    response = client.post(url, {"kind": "civil_defense_team", "civil_defense_team": foreign_team.pk})
+    assert response.status_code == 400
+    assert client.post(url, {"kind": "ci_asset"}).status_code == 400
+    rows = client.get(url).json()
+    assert {(r["kind"], r["civil_defense_team"] or r["ci_asset"]) for r in rows} == {
+        ("civil_defense_team", team.pk),
+        ("ci_asset", asset.pk),
+    }

@@ -57,6 +57,8 @@ class ExerciseDetailView(ScopedDetailView):
                 "regions",
                 "participants__organisation",
                 "participants__reserve_unit",
+                "participants__civil_defense_team",
+                "participants__ci_asset",
                 Prefetch(
                     "objectives",
                     queryset=Objective.objects.select_related("subject").prefetch_related(
