@@ -37,6 +37,8 @@ class TeamForm(ScopedModelForm):
 
 
 class PositionForm(ScopedModelForm):
+    prefix = "establishment"
+
     class Meta:
         model = TeamPosition
         fields = ["position", "authorised"]
@@ -77,6 +79,8 @@ class MemberForm(ScopedModelForm):
 
 class QuickMemberForm(MemberForm):
     """Adding a member in one line on the team page."""
+
+    prefix = "member"
 
     class Meta(MemberForm.Meta):
         fields = ["national_id", "name", "position", "phone", "availability"]

@@ -43,7 +43,7 @@ def test_bad_row_writes_nothing_and_is_reported_by_row_and_column(users, upload)
     assert job.status == "failed"
     [error] = job.result["errors"]
     assert error["row"] == 3
-    assert error["column"] == "身分證字號"
+    assert error["column"] == "身分證統一編號"
     assert "檢查碼" in error["message"]
     assert 'id="import-errors"' in page and ">3<" in page
 

@@ -158,7 +158,9 @@ def member_add(request, pk):
 @portal_view("civil_defense.view_team", "civil_defense.add_teamposition", methods=("POST",))
 def position_add(request, pk):
     team = scoped(Team, request, pk)
-    existing = TeamPosition.objects.filter(team=team, position=request.POST.get("position", "").strip()).first()
+    existing = TeamPosition.objects.filter(
+        team=team, position=request.POST.get("establishment-position", "").strip()
+    ).first()
     form = PositionForm(request.POST, user=request.user, instance=existing or TeamPosition(team=team))
     if form.is_valid() and save_in_scope(request, form):
         messages.success(request, _("Saved."))
