@@ -42,14 +42,8 @@ def _scoped_exercise(user, exercise_id: int, *, lock: bool = False) -> Exercise:
 def close_refusals(exercise: Exercise) -> list[dict]:
     """Why `exercise` cannot close now (empty if it can)."""
     reasons = []
-    if exercise.status != ExerciseStatus.EVALUATING:
-        reasons.append(
-            {
-                "code": "wrong_status",
-                "message": _("Only an exercise being evaluated can be closed (it is %(status)s).")
-                % {"status": exercise.get_status_display()},
-            }
-        )
+    if exercise.status == ExerciseStatus.CLOSED:
+        reasons.append({"code": "wrong_status", "message": _("The exercise is already closed.")})
     ownerless = list(exercise.corrective_actions.filter(owner__isnull=True).values_list("pk", "description"))
     for pk, description in ownerless:
         reasons.append(
@@ -65,7 +59,11 @@ def close_refusals(exercise: Exercise) -> list[dict]:
 
 @transaction.atomic
 def advance_exercise(*, user, exercise_id: int, to_status: str) -> Exercise:
-    """Move an exercise one step along planning -> ready -> in progress -> evaluating -> closed."""
+    """Move an exercise one step along planning -> ready -> in progress -> evaluating -> closed.
+
+    Closing is also allowed from any earlier open status (an exercise called off, or recorded after the
+    fact), but never while a corrective action has no owner: findings must have someone to fix them.
+    """
     _require(user, "exercises.change_exercise")
     exercise = _scoped_exercise(user, exercise_id, lock=True)
     expected = NEXT_STATUS.get(exercise.status)
@@ -104,10 +102,12 @@ def ensure_exercise_editable(exercise: Exercise) -> None:
 
 
 def ensure_can_evaluate(exercise: Exercise) -> None:
-    if exercise.status not in (ExerciseStatus.IN_PROGRESS, ExerciseStatus.EVALUATING):
+    # Ratings may be entered before the status is moved on (evaluators often type up afterwards),
+    # but a closed exercise's record is final.
+    if exercise.status == ExerciseStatus.CLOSED:
         raise TransitionRefused(
-            _("Objectives are rated while the exercise is in progress or being evaluated."),
-            [{"code": "wrong_status", "message": _("Start the exercise before rating it.")}],
+            _("The exercise is closed; its plan and evaluations can no longer change."),
+            [{"code": "closed", "message": _("The exercise is closed.")}],
         )
 
 

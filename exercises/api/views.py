@@ -250,6 +250,14 @@ class CorrectiveActionViewSet(ScopedCreateListRetrieveUpdateViewSet):
             services.ensure_exercise_editable(serializer.instance.exercise)
         super().perform_update(serializer)
 
+    @extend_schema(responses={200: CorrectiveActionSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def overdue(self, request):
+        """Overdue actions (past due, not completed) within the user's scope; they stay here until closed."""
+        queryset = self.filter_queryset(self.get_queryset()).overdue()
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def get_permissions(self):
         if self.action == "complete":
             return [IsAuthenticated()]

@@ -145,8 +145,8 @@ def test_rating_with_times_and_duration(users):
     assert Evaluation.objects.count() == 1
 
 
-def test_rating_needs_exercise_under_way(users):
-    exercise = make_exercise("TW-NWT", status=ExerciseStatus.PLANNING)
+def test_closed_exercise_cannot_be_rated(users):
+    exercise = make_exercise("TW-NWT", status=ExerciseStatus.CLOSED)
     objective = make_objective(exercise)
     response = api_client(users.county_a).post(
         f"/api/exercises/{exercise.pk}/evaluations/", {"objective": objective.pk, "rating": "P"}, format="json"
@@ -185,9 +185,12 @@ def test_close_refused_while_an_action_has_no_owner(users):
     assert response.json()["status"] == "closed"
 
 
-def test_close_needs_evaluating_status_and_permission(users):
+def test_close_from_any_open_status_once_and_with_permission(users):
     exercise = make_exercise("TW-NWT", status=ExerciseStatus.PLANNING)
-    response = api_client(users.county_a).post(f"/api/exercises/{exercise.pk}/close/")
+    make_action(exercise, owner=county_government("TW-NWT"))
+    client = api_client(users.county_a)
+    assert client.post(f"/api/exercises/{exercise.pk}/close/").json()["status"] == "closed"
+    response = client.post(f"/api/exercises/{exercise.pk}/close/")
     assert response.status_code == 409
     assert response.json()["reasons"][0]["code"] == "wrong_status"
     evaluating = make_exercise("TW-NWT", status=ExerciseStatus.EVALUATING)
@@ -274,6 +277,8 @@ def test_overdue_actions_show_for_the_owners_county_only(users):
         return {row["id"] for row in rows}
 
     assert overdue_ids(users.county_a) == {nwt_action.pk}
+    rows = api_client(users.county_a).get("/api/exercises/corrective-actions/overdue/").json()["results"]
+    assert [(r["id"], r["is_overdue"]) for r in rows] == [(nwt_action.pk, True)]
     assert overdue_ids(users.county_b) == {tpe_action.pk}
     assert overdue_ids(users.staff) == {nwt_action.pk, tpe_action.pk}
     assert closed.pk not in overdue_ids(users.staff)

@@ -79,8 +79,7 @@ class ExerciseDetailView(ScopedDetailView):
             close_refusals=services.close_refusals(exercise) if next_status == ExerciseStatus.CLOSED else [],
             report_jobs=list(services.report_jobs(exercise)[:5]),
             can_plan=self.request.user.has_perm("exercises.change_exercise") and exercise.editable,
-            can_evaluate=self.request.user.has_perm("exercises.add_evaluation")
-            and exercise.status in (ExerciseStatus.IN_PROGRESS, ExerciseStatus.EVALUATING),
+            can_evaluate=self.request.user.has_perm("exercises.add_evaluation") and exercise.editable,
             can_raise=self.request.user.has_perm("exercises.add_correctiveaction") and exercise.editable,
         )
         return context
