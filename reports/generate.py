@@ -46,7 +46,8 @@ h2 { border-bottom: 1pt solid #1f4e79; padding-bottom: 1mm; color: #1f4e79; }
 .light.ok { background: #1e7b34; } .light.warn { background: #d69e2e; } .light.bad { background: #b42318; }
 table.compact { font-size: 8.5pt; margin-bottom: 3mm; } table.compact td, table.compact th { padding: 0.8mm 1.5mm; }
 .charts { display: flex; flex-wrap: wrap; gap: 4mm; } .charts > figure { margin: 0; width: 86mm; }
-figure.wide { width: 100%; } figure.map { width: 70mm; }
+figure.wide { width: 100%; } figure.map { width: 62mm; } figure.matrix { width: 60mm; }
+figure svg { width: 100%; height: auto; }
 figcaption { font-size: 8pt; color: #444; margin-bottom: 1mm; }
 .nodata { color: #666; border: 0.5pt dashed #999; padding: 3mm; }
 .up { color: #1e7b34; } .down { color: #b42318; }

@@ -126,6 +126,8 @@ def charts_for(figures, scope, region_names) -> dict:
 
     fill = ratio(figures.get("filled", 0), figures.get("quota", 0))
     types = dict(MobilizationType.choices)
+    if not figures.get("live_orders"):
+        return {}
     return {
         "fill": charts.share_bar(fill, status=light(fill, FILL_RATE_OK, FILL_RATE_WARN)),
         "types": charts.bar_chart([(types.get(k, k), v) for k, v in (figures.get("by_type") or {}).items()]),

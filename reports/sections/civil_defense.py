@@ -66,7 +66,13 @@ def indicators(figures) -> list[Indicator]:
             "civil_defense.shelter",
             _("Shelter capacity against assignments"),
             shelter,
-            pct(shelter),
+            pct(shelter)
+            if shelter is not None
+            else (
+                _("%(capacity)s places, none assigned") % {"capacity": f"{figures.get('shelter_capacity', 0):,}"}
+                if available
+                else "—"
+            ),
             light(shelter, SHELTER_OK, SHELTER_WARN),
             _("green ≥ %(ok)s, amber ≥ %(warn)s") % {"ok": pct(SHELTER_OK), "warn": pct(SHELTER_WARN)},
         ),

@@ -69,3 +69,43 @@ def registry(db):
         valid_until=datetime.date(2025, 1, 1),
     )
     return people
+
+
+def quick_report(scope_key: str, *, as_of=AS_OF, **extra):
+    """A report row without generating it (for scope and list tests)."""
+    from core.models import Organisation
+    from reports.models import Report
+
+    fields = {"scope_kind": "nation", "scope_key": scope_key}
+    if scope_key.startswith("TW-"):
+        fields.update(scope_kind="county", county=Region.objects.get(code=scope_key))
+    elif scope_key.startswith("agency:"):
+        fields.update(scope_kind="agency", organisation=Organisation.objects.get(pk=int(scope_key.split(":")[1])))
+    return Report.objects.create(as_of=as_of, requested_by_name="test", **fields, **extra)
+
+
+def pdf_text(pdf: bytes) -> str:
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(pdf)
+        fh.flush()
+        return subprocess.run(["pdftotext", "-layout", fh.name, "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def generate(django_capture_on_commit_callbacks):
+    """Request a report through the API as `user` and run its job (Celery is eager in tests)."""
+    from core.testing import api_client
+    from reports.models import Report
+
+    def run(user, scope, as_of=AS_OF, language="zh-hant"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api_client(user).post(
+                "/api/reports/", {"scope": scope, "as_of": as_of.isoformat(), "language": language}, format="json"
+            )
+        assert response.status_code == 201, response.content
+        return Report.objects.get(pk=response.json()["id"])
+
+    return run
