@@ -1,10 +1,10 @@
 """One person can't be in two places on the day: flag members who are also on another team's roster or who are
 reservists that a call-up may take.
 
-Hook for the mobilization app: if `mobilization.models` has a call-up assignment model (a candidate or notice
-with a `reservist` foreign key and a `status`), a member whose national ID matches such a reservist in an open
-status is flagged "assigned to a call-up"; otherwise a matching registered reservist is flagged "registered
-reservist — may be called up". The reservists app can call `memberships_by_national_id()` for its side.
+Hook for the mobilization app (`call_up_querysets`): a member whose national ID is a reservist's who is on a
+call-up (an open notice, or a ranked, not excluded, not ineligible candidate of an approved/issued order) is
+flagged "assigned to a call-up"; any other matching registered reservist is flagged "registered reservist —
+may be called up". The reservists/mobilization side can call `memberships_by_national_id()` for its flag.
 """
 
 from __future__ import annotations
@@ -23,17 +23,40 @@ FLAG_LABELS = {
 CLOSED_STATUSES = ("cancelled", "canceled", "withdrawn", "excluded", "ineligible", "rejected", "void", "postponed")
 
 
-def call_up_model():
-    """The mobilization model that assigns a reservist to a call-up, if the app has one; else None."""
-    for name in ("Notice", "CallUpNotice", "Candidate", "CallUpCandidate"):
+# Orders whose selected people are bound to report (mobilization.choices.OrderStatus values).
+BINDING_ORDER_STATUSES = ("approved", "issuing", "issued")
+
+
+def _has_fields(model, *names) -> bool:
+    fields = {f.name for f in model._meta.get_fields()}
+    return set(names) <= fields
+
+
+def call_up_querysets() -> list:
+    """Querysets of mobilization rows that put a reservist on a call-up, each filterable by
+    `reservist__national_id`. Found by introspection so this app works whichever of them exist:
+    - a notice (Notice / CallUpNotice) with `reservist` and `status`: any status not closed;
+    - a selection candidate (Candidate) of an approved or issued order, not excluded, not ineligible, ranked.
+    """
+    found = []
+    for name in ("Notice", "CallUpNotice"):
         try:
             model = apps.get_model("mobilization", name)
         except LookupError:
             continue
-        field_names = {f.name for f in model._meta.get_fields()}
-        if {"reservist", "status"} <= field_names:
-            return model
-    return None
+        if _has_fields(model, "reservist", "status"):
+            found.append(model.objects.exclude(status__in=CLOSED_STATUSES))
+    try:
+        candidate = apps.get_model("mobilization", "Candidate")
+    except LookupError:
+        candidate = None
+    if candidate is not None and _has_fields(candidate, "reservist", "order", "decision", "excluded", "rank"):
+        found.append(
+            candidate.objects.filter(
+                order__status__in=BINDING_ORDER_STATUSES, excluded=False, rank__isnull=False
+            ).exclude(decision="ineligible")
+        )
+    return found
 
 
 def reservist_flag_expression():
@@ -41,13 +64,10 @@ def reservist_flag_expression():
     from reservists.models import Reservist
 
     is_reservist = Exists(Reservist.objects.filter(national_id=OuterRef("national_id")))
-    model = call_up_model()
-    whens = []
-    if model is not None:
-        open_call_up = model.objects.filter(reservist__national_id=OuterRef("national_id")).exclude(
-            status__in=CLOSED_STATUSES
-        )
-        whens.append(When(Exists(open_call_up), then=Value(CALLED_UP)))
+    whens = [
+        When(Exists(queryset.filter(reservist__national_id=OuterRef("national_id"))), then=Value(CALLED_UP))
+        for queryset in call_up_querysets()
+    ]
     whens.append(When(is_reservist, then=Value(RESERVIST)))
     return Case(*whens, default=Value(""), output_field=CharField())
 

@@ -194,3 +194,25 @@ def test_team_detail_query_count_does_not_grow(users, django_assert_max_num_quer
         make_member(team)
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         client.get(url)
+
+
+def test_reservist_on_an_approved_call_up_is_flagged_called_up(users):
+    from mobilization.models import CallUpOrder, Candidate
+
+    from ..models import Member
+    from ..services.conflicts import call_up_querysets
+
+    assert call_up_querysets(), "the mobilization app exposes its candidates"
+    reservist = make_reservist()
+    member = make_member(make_team(), national_id=reservist.national_id)
+    order = CallUpOrder.objects.create(
+        mobilization_type="educational", title="t", report_date=datetime.date(2026, 3, 1), days=5, quota=1
+    )
+    Candidate.objects.create(
+        order=order, reservist=reservist, township=reservist.township, decision="eligible", rank=1, policy_version=1
+    )
+    assert Member.objects.with_flags().get(pk=member.pk).reservist_flag == "reservist"  # a draft binds nobody
+    CallUpOrder.objects.filter(pk=order.pk).update(status="approved")
+    assert Member.objects.with_flags().get(pk=member.pk).reservist_flag == "called_up"
+    page = logged_in(users.county_a).get(reverse("civil_defense:member-detail", args=[member.pk]))
+    assert "已列入召集" in page.content.decode()
