@@ -233,9 +233,14 @@ class Candidate(models.Model):
     `township` and `specialty` are copied from the reservist so review and shortfall queries stay on this table.
     """
 
-    order = models.ForeignKey(CallUpOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="candidates")
+    # Indexed by the composite indexes below (order first), not by single-column ones that slow bulk inserts.
+    order = models.ForeignKey(
+        CallUpOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="candidates", db_index=False
+    )
     reservist = models.ForeignKey(Reservist, verbose_name=_("reservist"), on_delete=models.CASCADE, related_name="+")
-    township = models.ForeignKey(Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     specialty = models.CharField(_("specialty"), max_length=20, blank=True)
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)

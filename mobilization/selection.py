@@ -44,6 +44,7 @@ def build_sql(
     specialties=None,
     reservist_ids=None,
     added_manually: bool = False,
+    bare: bool = False,
 ):
     """(sql, params) inserting the candidates of the target population for `order_id`."""
     params: dict = {
@@ -239,6 +240,11 @@ def build_sql(
            %(pv)s, FALSE, '', %(manual)s, ''
     FROM ranked ORDER BY position
     """
+    if bare:  # the same decisions without storing them (benchmark of the query alone)
+        sql = (
+            sql[: sql.index("INSERT INTO")]
+            + "SELECT count(*), count(*) FILTER (WHERE decision = 'eligible') FROM ranked"
+        )
     return sql, params
 
 

@@ -7,7 +7,7 @@ audit event with its comment, and schedules background work on commit (STYLE.md)
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,6 +199,9 @@ def run_selection(order_id: int, job_id: int | None = None) -> int:
             categories=order.target_categories,
             specialties=order.target_specialties,
         )
+        # Fresh statistics so the review pages plan the new rows with their (order, id) indexes.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Candidate._meta.db_table}")
         summary = compute_summary(order)
         changed = CallUpOrder.objects.filter(pk=order.pk, status=OrderStatus.SELECTING).update(
             status=OrderStatus.SELECTED,

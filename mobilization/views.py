@@ -112,7 +112,9 @@ class OrderDetailView(ScopedDetailView):
         rows = []
         next_after = None
         if user.has_perm("mobilization.view_candidate"):
-            queryset = Candidate.objects.for_user(user).filter(order=order).select_related("reservist", "township")
+            queryset = (
+                Candidate.objects.for_user(user).filter(order=order).select_related("reservist", "township__parent")
+            )
             if decision:
                 queryset = queryset.filter(decision=decision)
             after = self.request.GET.get("after")

@@ -61,7 +61,7 @@ def test_review_page_explains_decisions_and_shortfall(users, run_on_commit, djan
     order = selected_order(users, run_on_commit, quota=10)
     client = logged_in(users.staff)
     url = reverse("mobilization:order-detail", args=[order.pk])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(14):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
