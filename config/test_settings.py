@@ -14,8 +14,9 @@ os.environ.setdefault("RATE_LIMIT_VERIFY", "10000/minute")
 # Tests log MND users in with force_login; the two-factor tests switch this on themselves.
 os.environ.setdefault("REQUIRE_2FA", "0")
 
+from .env import env_bool  # noqa: E402
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production keeps PBKDF2
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 MEDIA_ROOT = BASE_DIR / ".run" / "test-media"  # noqa: F405

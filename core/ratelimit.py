@@ -54,8 +54,11 @@ def rate_limited(scope: str):
         def wrapped(request, *args, **kwargs):
             allowed, wait = hit(scope, client_ip(request))
             if not allowed:
-                response = HttpResponse(_("Too many requests; please wait a moment and try again."), status=429,
-                                        content_type="text/plain; charset=utf-8")
+                response = HttpResponse(
+                    _("Too many requests; please wait a moment and try again."),
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
                 response["Retry-After"] = str(wait)
                 return response
             return view(request, *args, **kwargs)

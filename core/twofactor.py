@@ -30,8 +30,7 @@ from .pdf import qr_svg_data_uri
 
 REQUIRED_ROLES = {Role.MND_ADMIN, Role.MND_STAFF, Role.MND_APPROVER, Role.AUDITOR}
 RECOVERY_CODES = 10
-EXEMPT_PREFIXES = ("/2fa/", "/logout/", "/static/", "/i18n/", "/login/", "/verify/", "/api/verify/",
-                   "/api/auth/token/")
+EXEMPT_PREFIXES = ("/2fa/", "/logout/", "/static/", "/i18n/", "/login/", "/verify/", "/api/verify/", "/api/auth/token/")
 
 
 def requires_2fa(user) -> bool:
@@ -61,16 +60,20 @@ class RequireTwoFactorMiddleware:
             and requires_2fa(user)
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": _("Two-factor authentication is required for this account.")},
-                                    status=403)
+                return JsonResponse(
+                    {"detail": _("Two-factor authentication is required for this account.")}, status=403
+                )
             target = "core:2fa-verify" if user_has_device(user) else "core:2fa-setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Code"), max_length=16,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 def _safe_next(request) -> str:
@@ -108,10 +111,17 @@ def setup(request):
             otp_login(request, device)
             return render(request, "core/2fa_codes.html", {"codes": codes, "next": _safe_next(request)})
         form.add_error("code", _("The code is not correct. Check the time on your phone and try again."))
-    return render(request, "core/2fa_setup.html", {
-        "form": form, "qr": qr_svg_data_uri(device.config_url, scale=4), "secret": device.key,
-        "next": _safe_next(request), "required": requires_2fa(request.user),
-    })
+    return render(
+        request,
+        "core/2fa_setup.html",
+        {
+            "form": form,
+            "qr": qr_svg_data_uri(device.config_url, scale=4),
+            "secret": device.key,
+            "next": _safe_next(request),
+            "required": requires_2fa(request.user),
+        },
+    )
 
 
 @login_required

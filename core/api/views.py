@@ -92,7 +92,9 @@ class ObtainTokenView(APIView):
         if not verify_for_token(user, data.validated_data.get("otp_token")):
             from django.utils.translation import gettext as _
 
-            return Response({"otp_token": [_("A valid two-factor code is required for this account.")]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"otp_token": [_("A valid two-factor code is required for this account.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -130,7 +130,9 @@ def test_personal_data_access_report(users):
     response = logged_in(users.auditor).get("/audit/personal-data/")
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [(r["event"].username, r["event"].action) for r in rows] == [("t_admin", "export_pii"),
-                                                                       ("t_staff", "view_pii")]
+    assert [(r["event"].username, r["event"].action) for r in rows] == [
+        ("t_admin", "export_pii"),
+        ("t_staff", "view_pii"),
+    ]
     assert rows[1]["subject"] == org
     assert logged_in(users.staff).get("/audit/personal-data/").status_code == 403

@@ -32,8 +32,10 @@ def test_four_failures_do_not_lock(users):
 
 def test_token_endpoint_locks_after_five_failures(users):
     client = api_client()
-    codes = [client.post("/api/auth/token/", {"username": "t_county_b", "password": "nope"}, format="json").status_code
-             for _ in range(5)]
+    codes = [
+        client.post("/api/auth/token/", {"username": "t_county_b", "password": "nope"}, format="json").status_code
+        for _ in range(5)
+    ]
     assert codes == [400, 400, 400, 400, 429]
     locked = client.post("/api/auth/token/", {"username": "t_county_b", "password": PASSWORD}, format="json")
     assert locked.status_code == 429
@@ -59,8 +61,10 @@ def test_token_endpoint_is_rate_limited(users, settings):
     cache.clear()
     settings.PORTAL_RATE_LIMITS = {"token": "3/minute"}
     client = api_client()
-    codes = [client.post("/api/auth/token/", {"username": "t_staff", "password": PASSWORD}, format="json").status_code
-             for _ in range(4)]
+    codes = [
+        client.post("/api/auth/token/", {"username": "t_staff", "password": PASSWORD}, format="json").status_code
+        for _ in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
 
 

@@ -70,8 +70,9 @@ def test_token_endpoint_requires_code_for_mnd(users):
     client = api_client()
     without = client.post("/api/auth/token/", {"username": "t_staff", "password": PASSWORD}, format="json")
     assert without.status_code == 400 and "otp_token" in without.json()
-    with_code = client.post("/api/auth/token/", {"username": "t_staff", "password": PASSWORD,
-                                                 "otp_token": code_for(device)}, format="json")
+    with_code = client.post(
+        "/api/auth/token/", {"username": "t_staff", "password": PASSWORD, "otp_token": code_for(device)}, format="json"
+    )
     assert with_code.status_code == 200 and with_code.json()["token"]
     county = client.post("/api/auth/token/", {"username": "t_county_a", "password": PASSWORD}, format="json")
     assert county.status_code == 200

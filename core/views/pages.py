@@ -5,9 +5,9 @@ from django.views.generic import TemplateView
 
 from core.api.views import visible_jobs
 from core.audit import model_for_table
+from core.choices import AuditAction
 from core.dashboard import collect_panels
 from core.forms import AuditFilterForm
-from core.choices import AuditAction
 from core.models import AuditEvent, Region
 from core.pii import can_see_full_id, mask_national_id
 from core.scope import get_scope
@@ -112,8 +112,9 @@ class PersonalDataAccessView(AuditListView):
             subject = None
             if model is not None and event.object_id is not None:
                 subject = model._default_manager.filter(pk=event.object_id).first()
-            rows.append({"event": event, "model": model._meta.verbose_name if model else event.table_name,
-                         "subject": subject})
+            rows.append(
+                {"event": event, "model": model._meta.verbose_name if model else event.table_name, "subject": subject}
+            )
         context.update(form=form, rows=rows, next_after=next_after)
         return context
 
