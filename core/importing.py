@@ -342,6 +342,7 @@ def _copy_value(value) -> str:
 
 def temp_table_like(cursor, name: str, source_table: str, columns: list[str]) -> None:
     """A temporary table with the types of `columns` of `source_table`, dropped at commit."""
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")  # a second import in the same transaction
     cursor.execute(
         f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {', '.join(columns)} FROM {source_table} WITH NO DATA"
     )
