@@ -23,9 +23,14 @@ def load_registry():
     from core.models import Region
     from reservists.models import Reservist
 
-    have = Reservist.objects.count()
-    if have >= N_RESERVISTS:
-        return have
+    from reservists.models import PriorityGrant, ServiceRecord
+
+    if (
+        Reservist.objects.count() >= N_RESERVISTS
+        and ServiceRecord.objects.count() >= N_SERVICES
+        and PriorityGrant.objects.count() >= N_GRANTS
+    ):
+        return Reservist.objects.count()
     townships = list(Region.objects.townships().values_list("id", flat=True))
     started = time.perf_counter()
     with connection.cursor() as cur:
@@ -38,10 +43,10 @@ def load_registry():
                     retirement_date, township_id, address, phone, email, occupation, employer, status,
                     created_at, updated_at)
                 SELECT 'B' || lpad(i::text, 9, '0'), '測試' || i, d - 8000, 'reservist',
-                       (ARRAY['army','navy','air_force','marine_corps','military_police'])[1 + i %% 5], '',
-                       'M' || (i %% 40), d, (%(towns)s::bigint[])[1 + i %% %(nt)s], '', '', '', '', '',
+                       (ARRAY['army','navy','air_force','marine_corps','military_police'])[(1 + i %% 5)::int], '',
+                       'M' || (i %% 40), d, (%(towns)s::bigint[])[(1 + i %% %(nt)s)::int], '', '', '', '', '',
                        CASE WHEN i %% 97 = 0 THEN 'deceased' ELSE 'active' END, now(), now()
-                FROM (SELECT i, date '2010-01-01' + (i * 7 %% 5479) AS d FROM generate_series(1, %(n)s) i) s
+                FROM (SELECT i, date '2010-01-01' + (i * 7 %% 5479)::int AS d FROM generate_series(1::bigint, %(n)s) i) s
                 ON CONFLICT DO NOTHING
                 """,
                 {"towns": townships, "nt": len(townships), "n": N_RESERVISTS},
@@ -54,9 +59,9 @@ def load_registry():
                 INSERT INTO reservists_servicerecord (reservist_id, mobilization_type, start_date, days, source,
                     reference, created_at, updated_at)
                 SELECT %(low)s + (i * 7919) %% %(span)s,
-                       (ARRAY['educational','educational','duty','temporary','roll_call'])[1 + i %% 5],
-                       date '2012-01-01' + (i %% 4700), 1 + i %% 20, 'imported', 'bench', now(), now()
-                FROM generate_series(1, %(n)s) i
+                       (ARRAY['educational','educational','duty','temporary','roll_call'])[(1 + i %% 5)::int],
+                       date '2012-01-01' + (i %% 4700)::int, 1 + i %% 20, 'imported', 'bench', now(), now()
+                FROM generate_series(1::bigint, %(n)s) i
                 """,
                 {"low": low, "span": span, "n": N_SERVICES},
             )
@@ -68,7 +73,7 @@ def load_registry():
                        CASE WHEN i %% 2 = 0 THEN 'successive' ELSE 'later' END,
                        CASE WHEN i %% 2 = 0 THEN 'art29.' || (1 + i %% 9) ELSE 'art30.' || (1 + i %% 4) END,
                        date '2020-01-01', CASE WHEN i %% 3 = 0 THEN date '2024-12-31' END, '', '', now(), now()
-                FROM generate_series(1, %(n)s) i
+                FROM generate_series(1::bigint, %(n)s) i
                 """,
                 {"low": low, "span": span, "n": N_GRANTS},
             )

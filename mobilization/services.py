@@ -329,10 +329,11 @@ def compute_summary(order: CallUpOrder) -> dict:
     def shares(rows, key):
         total = counts["total"] or 1
         out = []
-        for r in sorted(rows, key=lambda r: str(r[key])):
+        for r in rows:
             share = round(order.quota * r["total"] / total)
             out.append({**r, "share": share, "shortfall": max(0, share - r["available"])})
-        return out
+        # Largest shortfalls first: that is what the reviewer acts on.
+        return sorted(out, key=lambda r: (-r["shortfall"], str(r[key])))
 
     return {
         "counts": counts,

@@ -150,7 +150,7 @@ class OrderDetailView(ScopedDetailView):
 def township_names(summary) -> dict:
     from core.models import Region
 
-    ids = [row["township_id"] for row in (summary or {}).get("by_township", [])[:100]]
+    ids = [row["township_id"] for row in (summary or {}).get("by_township", [])[:20]]
     return {r.pk: str(r) for r in Region.objects.filter(pk__in=ids).select_related("parent")}
 
 

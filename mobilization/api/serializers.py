@@ -37,8 +37,14 @@ class CommentSerializer(serializers.Serializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     target_regions = RegionCodeField(many=True, required=False)
-    target_branches = serializers.ListField(child=serializers.ChoiceField(choices=Branch.choices), required=False)
-    target_categories = serializers.ListField(child=serializers.ChoiceField(choices=Category.choices), required=False)
+    # Plain strings checked against the choices (an enum here would duplicate the registry's in the schema).
+    target_branches = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, help_text=f"Any of: {', '.join(Branch.values)}"
+    )
+    target_categories = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, help_text=f"Any of: {', '.join(Category.values)}"
+    )
+    status = serializers.CharField(read_only=True, help_text="draft, selecting, selected, submitted, approved, ...")
     target_specialties = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
     summary = serializers.JSONField(read_only=True)
     policy_version = serializers.IntegerField(source="policy.version", read_only=True, allow_null=True)
@@ -72,6 +78,19 @@ class OrderSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "created_at", "updated_at"]
+
+    def validate_target_branches(self, value):
+        return self._choices(value, Branch.values)
+
+    def validate_target_categories(self, value):
+        return self._choices(value, Category.values)
+
+    @staticmethod
+    def _choices(value, allowed):
+        wrong = [v for v in value if v not in allowed]
+        if wrong:
+            raise serializers.ValidationError(_("Not a valid choice: %(v)s") % {"v": ", ".join(wrong)})
+        return value
 
     def validate(self, attrs):
         instance = CallUpOrder(**{k: v for k, v in attrs.items() if k != "target_regions"})
