@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.models import Region
@@ -86,13 +86,14 @@ def county_readiness(user, *, today: datetime.date | None = None, county_codes=N
         assignments = assignments.filter(shelter__township__parent__code__in=codes)
         stations = stations.filter(township__parent__code__in=codes)
 
-    trained_recently = TrainingAttendance.objects.filter(
-        member=OuterRef("pk"), session__date__gt=lapsed_before, session__date__lte=today
-    )
     by_team = _grouped(teams, "county_id", n=Count("pk"))
     by_position = _grouped(positions, "team__county_id", n=Sum("authorised"))
     by_member = _grouped(members, "team__county_id", n=Count("pk"))
-    by_trained = _grouped(members.filter(Exists(trained_recently)), "team__county_id", n=Count("pk"))
+    # From the attendance side: one pass over the recent sessions' attendance, not a probe per member.
+    recent = TrainingAttendance.objects.filter(
+        member__in=members.values("pk"), session__date__gt=lapsed_before, session__date__lte=today
+    )
+    by_trained = _grouped(recent, "member__team__county_id", n=Count("member_id", distinct=True))
     by_shelter = _grouped(shelters, "township__parent_id", n=Count("pk"), cap=Sum("capacity"))
     by_assigned = _grouped(assignments, "shelter__township__parent_id", n=Count("pk"))
     station_rows = stations.order_by().values("township__parent_id", "kind").annotate(n=Count("pk"))
