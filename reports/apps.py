@@ -6,7 +6,9 @@ BEAT_SCHEDULE = {
     "reports-monthly-readiness": {
         "task": "reports.schedule_monthly_reports",
         "schedule": {"minute": "0", "hour": "6", "day_of_month": "1"},
-    }
+    },
+    # The nationwide dashboard figures (a pass over the registry), recomputed before their cache expires.
+    "reports-warm-dashboard": {"task": "reports.warm_dashboard", "schedule": {"minute": "*"}},
 }
 
 

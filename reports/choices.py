@@ -15,5 +15,5 @@ class ReportLanguage(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     PENDING = "pending", _("Being generated")
-    READY = "ready", _("Ready")
+    READY = "ready", _("Generated")
     FAILED = "failed", _("Failed")

@@ -1,8 +1,9 @@
 """Live readiness figures for the role dashboard: the report's indicators for the user's own scope.
 
 Figures come from the same section code as the reports (summary mode: one grouped pass per source) and are
-cached for DASHBOARD_CACHE_SECONDS per scope, so a dashboard view is a cache read, and at most one view a
-minute per scope pays for the aggregates.
+cached for DASHBOARD_CACHE_SECONDS per scope, so a dashboard view is a cache read. The nationwide figures (the
+costliest: a pass over the whole registry) are refreshed every minute by Celery beat (reports.warm_dashboard),
+so no nationwide user waits for them; a county's, township's or agency's are computed on first view.
 """
 
 from __future__ import annotations
@@ -17,19 +18,34 @@ from core.dashboard import Figure, Panel
 from .generate import gather_figures, indicators
 from .scope import UserAreaScope
 
-DASHBOARD_CACHE_SECONDS = 60
+DASHBOARD_CACHE_SECONDS = 120
+
+
+def cache_key(scope, today) -> str:
+    return f"reports:live:v1:{scope.key}:{today.isoformat()}"
+
+
+def compute(scope, today) -> dict:
+    figures = gather_figures(scope, today, detail=False)
+    figures["computed_at"] = timezone.now().isoformat()
+    cache.set(cache_key(scope, today), figures, DASHBOARD_CACHE_SECONDS)
+    return figures
 
 
 def live_figures(user) -> tuple[UserAreaScope, dict]:
     scope = UserAreaScope(user)
     today = timezone.localdate()
-    key = f"reports:live:v1:{scope.key}:{today.isoformat()}"
-    figures = cache.get(key)
+    figures = cache.get(cache_key(scope, today))
     if figures is None:
-        figures = gather_figures(scope, today, detail=False)
-        figures["computed_at"] = timezone.now().isoformat()
-        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+        figures = compute(scope, today)
     return scope, figures
+
+
+def warm_nation() -> None:
+    """Recompute the nationwide dashboard figures (what every nationwide role sees)."""
+    from .scope import ReportScope
+
+    compute(ReportScope.nation(), timezone.localdate())
 
 
 def panels(request) -> list[Panel]:

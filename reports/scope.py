@@ -187,7 +187,9 @@ class UserAreaScope:
         return queryset if q is None else queryset.filter(q)
 
     def principal(self):
-        return self.user
+        # Same as a report of this scope: the dashboard shows the report's indicators, and nationwide users
+        # share one cached entry (see reports.dashboard).
+        return ScopePrincipal(self)
 
 
 class ScopePrincipal:

@@ -32,3 +32,11 @@ def schedule_monthly_reports() -> int:
     from .services import schedule_monthly
 
     return len(schedule_monthly())
+
+
+@shared_task(name="reports.warm_dashboard")
+def warm_dashboard() -> None:
+    """Called by Celery beat every minute: keeps the nationwide dashboard figures fresh in the cache."""
+    from .dashboard import warm_nation
+
+    warm_nation()

@@ -14,10 +14,10 @@ ZH = {
     "Nationwide": "全國",
     "County / city": "縣市",
     "Agency": "機關",
-    "Traditional Chinese": "正體中文",
+    "Traditional Chinese": "繁體中文",
     "English": "英文",
     "Being generated": "產製中",
-    "Ready": "已完成",
+    "Generated": "已產製",
     "Failed": "失敗",
     "Readiness at a glance": "整備概況",
     "Scope": "範圍",
@@ -82,9 +82,9 @@ ZH = {
         "與同範圍前一份報告比較（資料基準日 %(date)s，產製於 %(made)s）。"
     ),
     "Indicator": "指標",
-    "Previous": "前次",
-    "Now": "本次",
-    "Change": "變化",
+    "Previous report": "前次報告",
+    "This report": "本次報告",
+    "Change since": "增減",
     "This is the first report of this scope: there is nothing to compare with yet.": "這是此範圍的第一份報告，尚無可比較的前次報告。",
     "Value": "數值",
     "Status": "狀態",
@@ -124,14 +124,14 @@ ZH = {
     "Fill rate against quota (line: quota)": "員額達成率（直線為員額）",
     "Quota by mobilization type": "各召集類別員額",
     "Order": "召集令",
-    "Type": "類別",
-    "Report date": "報到日",
+    "Type": "類型",
+    "Report date": "報到日期",
     "Quota": "員額",
     "First wave here": "本範圍第一梯次",
-    "Teams": "編組",
-    "Shelters": "避難設施",
+    "Teams": "團隊",
+    "Shelters": "避難處所",
     "Establishment (authorised positions)": "編制員額",
-    "Shelter capacity": "避難容量",
+    "Shelter capacity": "避難處所容量",
     "Members": "編組人員",
     "People assigned to shelters": "已分配避難人數",
     "Members with current training": "訓練有效人員",
@@ -154,7 +154,7 @@ ZH = {
         "%(ownerless)s 項未指定負責單位。"
     ),
     "Ratings by subject": "各課目評等",
-    "Subject": "課目",
+    "Subject": "科目",
     "Evaluations": "評核數",
     "No evaluations yet.": "尚無評核。",
     "P: performed without challenges; S: with some challenges; M: with major challenges; U: unable to perform.": (
@@ -176,7 +176,7 @@ ZH = {
     "Verify a readiness report": "驗證整備報告",
     "Genuine: this report was issued by the portal.": "真實：本報告確由入口網產製。",
     "Generated at": "產製時間",
-    "Pages": "頁數",
+    "Number of pages": "頁數",
     "Verification code": "驗證碼",
     "Not genuine: no report has this verification code.": "無法驗證：沒有報告使用此驗證碼。",
     "Check the code printed in the report's footer. A report whose code is not found here was not issued by the portal.": (
@@ -207,7 +207,7 @@ def quote(text: str) -> str:
 
 
 def main() -> int:
-    found = [e for e in entries(PO.read_text(encoding="utf-8")) if e["msgid"]]
+    found = [e for e in list(entries(PO.read_text(encoding="utf-8"))) if e["msgid"]]
     missing = [e["msgid"] for e in found if e["msgid"] not in ZH]
     if missing:
         print("missing:", *missing, sep="\n  ")

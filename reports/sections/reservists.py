@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,26 +56,39 @@ def gather(scope, as_of, detail: bool = True) -> dict:
             **by_area,
             "grants": _grants(scope, as_of, detail=False),
         }
-    branches = list(
-        active.order_by().values("branch").annotate(active=Count("id"), callable=callable_count).order_by("-callable")
-    )
-    specialties = list(
-        active.filter(in_window).order_by().values("specialty").annotate(n=Count("id")).order_by("-n", "specialty")
-    )
+    branches, specialties = _branches_and_specialties(active, in_window)
     figures = {
         "available": True,
         "window_start": years_before(as_of, WINDOW_YEARS).isoformat(),
-        "active": sum(r["active"] for r in branches),
-        "callable": sum(r["callable"] for r in branches),
-        "by_branch": [[r["branch"], r["callable"], r["active"]] for r in branches],
-        "by_specialty": top_with_others(
-            [(r["specialty"] or "-", r["n"]) for r in specialties], TOP_SPECIALTIES, other_label="*"
-        ),
+        "active": sum(r["active"] for r in areas),
+        "callable": sum(r["callable"] for r in areas),
+        "by_branch": branches,
+        "by_specialty": top_with_others(specialties, TOP_SPECIALTIES, other_label="*"),
         "specialties": len(specialties),
         **by_area,
     }
     figures["grants"] = _grants(scope, as_of)
     return figures
+
+
+def _branches_and_specialties(active, in_window) -> tuple[list, list]:
+    """Branches (callable, active) and specialties (callable) from one scan: GROUPING SETS over the scope."""
+    flagged = (
+        active.order_by()
+        .annotate(in_window=Case(When(in_window, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .values("branch", "specialty", "in_window")
+    )
+    sql, params = flagged.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT branch, specialty, GROUPING(branch, specialty), COUNT(*), SUM(in_window) "
+            f"FROM ({sql}) AS scoped GROUP BY GROUPING SETS ((branch), (specialty))",
+            params,
+        )
+        rows = cursor.fetchall()
+    branches = sorted(([b, c, a] for b, _s, g, a, c in rows if g == 1), key=lambda r: (-r[1], r[0]))
+    specialties = sorted(((sp or "-", c) for _b, sp, g, _a, c in rows if g == 2 and c), key=lambda r: (-r[1], r[0]))
+    return branches, specialties
 
 
 def _grants(scope, as_of, detail: bool = True) -> dict:

@@ -40,3 +40,18 @@ def test_a_scheduled_report_is_generated(db, registry):
     generate_report(nation.job_id, nation.pk)  # what the worker runs for the queued job
     nation.refresh_from_db()
     assert nation.status == "ready" and nation.figures["sections"]["reservists"]["callable"] == 6
+
+
+def test_nationwide_dashboard_is_warmed_by_beat(db, registry):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from reports.dashboard import cache_key
+    from reports.scope import ReportScope
+    from reports.tasks import warm_dashboard
+
+    assert settings.CELERY_BEAT_SCHEDULE["reports-warm-dashboard"]["task"] == "reports.warm_dashboard"
+    cache.clear()
+    warm_dashboard()
+    figures = cache.get(cache_key(ReportScope.nation(), timezone.localdate()))
+    assert figures["sections"]["reservists"]["active"] == 9
