@@ -8,7 +8,7 @@ from core.testing import ScopedAPIContract, api_client, organisation
 
 from ..choices import ActionStatus, ExerciseStatus
 from ..models import CorrectiveAction, Evaluation, Exercise, Objective, Subject
-from .factories import county_government, make_action, make_exercise, make_objective
+from .factories import county_government, make_action, make_evaluation, make_exercise, make_objective
 
 pytestmark = pytest.mark.django_db
 
@@ -356,3 +356,14 @@ def test_participants_civil_defense_team_and_ci_asset_within_scope(users):
         ("civil_defense_team", team.pk),
         ("ci_asset", asset.pk),
     }
+
+
+def test_nested_lists_query_counts(users, django_assert_max_num_queries):
+    exercise = make_exercise("TW-NWT", status=ExerciseStatus.IN_PROGRESS)
+    for i in range(6):
+        make_evaluation(make_objective(exercise, description=f"o{i}"))
+    client = api_client(users.county_a)
+    with django_assert_max_num_queries(10):
+        assert len(client.get(f"/api/exercises/{exercise.pk}/objectives/").json()) == 6
+    with django_assert_max_num_queries(10):
+        assert len(client.get(f"/api/exercises/{exercise.pk}/evaluations/").json()) == 6

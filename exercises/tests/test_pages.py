@@ -178,3 +178,28 @@ def test_dashboard_panel_counts_overdue_in_scope(users):
     assert (overdue.value, overdue.status) == (1, "bad")
     assert logged_in(users.county_a).get("/").status_code == 200
     assert panels(type("R", (), {"user": users.nobody})()) == []
+
+
+def test_add_participant_page(users):
+    from core.testing import organisation
+
+    exercise = make_exercise("TW-NWT")
+    org = organisation("t-agency-a")
+    client = logged_in(users.county_a)
+    url = reverse("exercises:participant-create", args=[exercise.pk])
+    assert client.post(url, {"kind": "organisation", "organisation": org.pk, "role": "support"}).status_code == 302
+    response = client.post(url, {"kind": "reserve_unit", "role": "player"})
+    assert response.status_code == 200
+    assert exercise.participants.count() == 1
+    assert logged_in(users.county_b).get(url).status_code == 404
+
+
+def test_closed_exercise_pages_refuse_changes(users):
+    exercise = make_exercise("TW-NWT", status=ExerciseStatus.CLOSED)
+    client = logged_in(users.county_a)
+    assert client.get(reverse("exercises:update", args=[exercise.pk])).status_code == 404
+    response = client.post(
+        reverse("exercises:objective-create", args=[exercise.pk]), {"subject": 1, "description": "late"}
+    )
+    assert response.status_code == 200
+    assert not exercise.objectives.exists()
