@@ -136,6 +136,8 @@ def seed_registry(count: int, rng: random.Random | None = None) -> int:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
+        if skipped_triggers:  # back to normal for the rest of an enclosing transaction
+            cursor.execute("SET LOCAL session_replication_role = origin")
         AuditEvent.objects.create(
             table_name=Reservist._meta.db_table,
             action=AuditAction.EVENT,

@@ -7,11 +7,16 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from core.audit import log_pii_export, log_pii_view
+from core.models import Region
 from core.pii import can_see_full_id, mask_national_id
+from core.scope import get_scope
 from core.views import (
     KeysetListMixin,
     PortalPermissionMixin,
@@ -20,6 +25,7 @@ from core.views import (
     ScopedUpdateView,
 )
 
+from ..choices import Branch, Category, ReservistStatus
 from ..filters import ReservistFilter
 from ..forms import ReservistForm
 from ..models import Reservist
@@ -38,6 +44,45 @@ def filtered_reservists(request):
     return filterset, queryset
 
 
+# Regions are reference data shipped with the code: keep their rendered forms for the process's life.
+_REFERENCE_CACHE: dict = {}
+
+
+def _counties() -> list:
+    key = f"counties:{get_language()}"
+    if key not in _REFERENCE_CACHE:
+        _REFERENCE_CACHE[key] = [(c.code, c.name) for c in Region.objects.counties().order_by("code")]
+    return _REFERENCE_CACHE[key]
+
+
+def filter_options() -> dict:
+    from django.utils.translation import gettext_lazy
+
+    return {
+        "county": _counties(),
+        "choices": [
+            ("category", gettext_lazy("Category"), Category.choices),
+            ("branch", gettext_lazy("Branch"), Branch.choices),
+            ("status", gettext_lazy("Status"), ReservistStatus.choices),
+            ("has_grant", gettext_lazy("Has a valid priority grant"), [("true", _("Yes")), ("false", _("No"))]),
+        ],
+    }
+
+
+def township_datalist(user) -> str:
+    """<option>s of the user's townships, built once per language and scope (the list never changes)."""
+    scope = get_scope(user)
+    key = f"reservists:townships:{get_language()}:{'nation' if scope.nation else hash(scope.region_ids)}"
+    html = _REFERENCE_CACHE.get(key)
+    if html is None:
+        townships = Region.objects.townships().filter(is_postal_area=False).select_related("parent").order_by("code")
+        if not scope.nation:
+            townships = townships.filter(id__in=scope.region_ids)
+        html = format_html_join("", '<option value="{}">{}</option>', ((t.code, str(t)) for t in townships))
+        _REFERENCE_CACHE[key] = str(html)
+    return mark_safe(html)
+
+
 class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
     """No COUNT(*), no OFFSET: `?after=<id>` pages through a million rows at the cost of the first page."""
 
@@ -51,6 +96,15 @@ class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
         user = self.request.user
         context.update(
             filterset=filterset,
+            filter_options=filter_options(),
+            township_datalist=township_datalist(user),
+            # value -> label, resolved once per page instead of once per row (get_FOO_display hashes lazy labels)
+            labels={
+                "category": {k: str(v) for k, v in Category.choices},
+                "branch": {k: str(v) for k, v in Branch.choices},
+                "status": {k: str(v) for k, v in ReservistStatus.choices},
+            },
+            list_url=reverse("reservists:list"),
             reservists=rows,
             next_after=next_after,
             can_add=user.has_perm("reservists.add_reservist"),
