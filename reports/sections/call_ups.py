@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -76,11 +77,24 @@ def gather(scope, as_of, detail: bool = True) -> dict:
     return figures
 
 
+def _has_fields(model_class, *paths: str) -> bool:
+    """Whether every `a__b` path exists on the model (the mobilization app adds notices later)."""
+    for path in paths:
+        current = model_class
+        for name in path.split("__"):
+            try:
+                field = current._meta.get_field(name)
+            except FieldDoesNotExist:
+                return False
+            current = field.related_model or current
+    return True
+
+
 def _attendance(scope, live) -> dict:
-    """No-shows and Art. 31 postponements, once the mobilization app records them."""
+    """No-shows and Art. 31 postponements, once the mobilization app records them (else "no data yet")."""
     result = {}
     Notice = model("mobilization", "Notice")
-    if Notice is not None and hasattr(Notice, "attendance"):
+    if Notice is not None and _has_fields(Notice, "order", "attendance"):
         notices = scope.apply(Notice.objects.filter(order__in=live))
         counts = notices.aggregate(
             due=Count("id", filter=Q(attendance__in=("present", "absent"))),
@@ -88,7 +102,7 @@ def _attendance(scope, live) -> dict:
         )
         result.update(due=counts["due"], no_shows=counts["no_shows"])
     Postponement = model("mobilization", "Postponement")
-    if Postponement is not None:
+    if Postponement is not None and _has_fields(Postponement, "notice__order"):
         result["postponements"] = scope.apply(Postponement.objects.filter(notice__order__in=live)).count()
     return result
 

@@ -1,0 +1,86 @@
+"""The call-up, civil-defense, CI and exercise sections against records made here, counted by hand."""
+
+import datetime
+
+from core.models import Region
+from reports.scope import ReportScope
+from reports.sections import call_ups
+
+from .conftest import AS_OF
+
+
+def make_order(title, quota, status, *, regions=(), report_date=AS_OF):
+    from mobilization.models import CallUpOrder
+
+    order = CallUpOrder.objects.create(
+        mobilization_type="educational", title=title, report_date=report_date, days=5, quota=quota, status=status
+    )
+    order.target_regions.set(Region.objects.filter(code__in=regions))
+    return order
+
+
+def candidates(order, people, *, ranked=True, excluded=False):
+    from mobilization.models import Candidate
+
+    Candidate.objects.bulk_create(
+        Candidate(
+            order=order,
+            reservist=p,
+            township_id=p.township_id,
+            decision="eligible",
+            rank=i + 1 if ranked else None,
+            policy_version=1,
+            excluded=excluded,
+        )
+        for i, p in enumerate(people)
+    )
+
+
+def test_call_up_fill_rate_against_quota(registry):
+    nwt, tpe = registry["nwt"], registry["tpe"]
+    national = make_order("全國教召", quota=4, status="approved")
+    candidates(national, nwt[:3] + tpe[:2])  # 5 first-wave people for a quota of 4: full
+    county_only = make_order("新北教召", quota=4, status="selected", regions=["220"])
+    candidates(county_only, nwt[:2])  # 2 of 4
+    make_order("草稿", quota=100, status="draft")  # no selection standing: not counted
+    make_order("去年", quota=100, status="closed", report_date=AS_OF - datetime.timedelta(days=400))  # too old
+
+    nation = call_ups.gather(ReportScope.parse("nation"), AS_OF)
+    assert nation["orders"] == 3 and nation["live_orders"] == 2
+    assert (nation["filled"], nation["quota"]) == (min(5, 4) + 2, 8)
+    assert nation["no_shows"] is None  # no attendance records in the portal yet
+    fill = next(i for i in call_ups.indicators(nation) if i.key == "call_ups.fill_rate")
+    assert fill.value == 0.75 and fill.status == "bad"
+
+    county = call_ups.gather(ReportScope.parse("TW-NWT"), AS_OF)
+    # Only the order aimed wholly at the county has its quota counted; both orders' NWT people are shown.
+    assert (county["filled"], county["quota"]) == (2, 4)
+    assert county["first_wave_people"] == 3 + 2
+    taipei = call_ups.gather(ReportScope.parse("TW-TPE"), AS_OF)
+    assert taipei["live_orders"] == 1 and taipei["first_wave_people"] == 2 and taipei["quota"] == 0
+
+
+def test_civil_defense_section_matches_the_records(users):
+    from django.db.models import Sum
+
+    from civil_defense.demo import seed_county
+    from civil_defense.models import Member, Shelter, TeamPosition
+    from reports.sections import civil_defense
+
+    seed_county("TW-NWT")
+    seed_county("TW-TPE")
+    figures = civil_defense.gather(ReportScope.parse("TW-NWT"), datetime.date.today())
+    assert figures["available"]
+    # Counted here straight from the tables, restricted to the county by its own fields.
+    assert (
+        figures["establishment"]
+        == TeamPosition.objects.filter(team__county__code="TW-NWT").aggregate(n=Sum("authorised"))["n"]
+    )
+    assert figures["strength"] == Member.objects.filter(team__county__code="TW-NWT").count()
+    assert (
+        figures["shelter_capacity"]
+        == Shelter.objects.filter(township__parent__code="TW-NWT").aggregate(n=Sum("capacity"))["n"]
+    )
+    nation = civil_defense.gather(ReportScope.parse("nation"), datetime.date.today())
+    assert nation["strength"] == Member.objects.count() > figures["strength"]
+    assert civil_defense.gather(ReportScope(kind="agency", organisation=None), AS_OF)["reason"] == "not_applicable"
