@@ -91,23 +91,26 @@ def refresh_asset_risk(asset_id: int) -> None:
 
 # Direction: a Dependency row (asset=A, depends_on=B) means A needs B, so B failing affects A.
 # The cascade of X walks the edges backwards: every asset that depends on X (depth 1), every asset
-# that depends on one of those (depth 2), and so on. PostgreSQL's CYCLE clause stops at cycles.
+# that depends on one of those (depth 2), and so on. Cycle-safe and polynomial: UNION (not UNION ALL)
+# keeps each (asset, depth, kind) once, so a cycle adds at most one row per asset and level and the walk
+# stops at `max_depth`; enumerating paths (CYCLE ... USING path) would explode on a meshed graph.
 CASCADE_SQL = """
 WITH RECURSIVE affected(asset_id, depth, via_kind) AS (
     SELECT d.asset_id, 1, d.kind FROM cip_dependency d WHERE d.depends_on_id = %(root)s
-  UNION ALL
+  UNION
     SELECT d.asset_id, a.depth + 1, d.kind
-    FROM cip_dependency d JOIN affected a ON d.depends_on_id = a.asset_id
-    WHERE a.depth < %(max_depth)s
-) CYCLE asset_id SET is_cycle USING path
-SELECT asset_id, MIN(depth) AS depth, array_agg(DISTINCT via_kind ORDER BY via_kind) AS kinds
+    FROM affected a JOIN cip_dependency d ON d.depends_on_id = a.asset_id
+    WHERE a.depth < %(max_depth)s AND a.asset_id <> %(root)s
+)
+SELECT asset_id, MIN(depth) AS depth,
+       array_agg(DISTINCT via_kind ORDER BY via_kind) AS kinds
 FROM affected
-WHERE NOT is_cycle AND asset_id <> %(root)s
+WHERE asset_id <> %(root)s
 GROUP BY asset_id
 ORDER BY MIN(depth), asset_id
 """
 
-MAX_CASCADE_DEPTH = 30
+MAX_CASCADE_DEPTH = 20
 
 
 @dataclass
