@@ -137,3 +137,31 @@ def test_demo_is_idempotent(users):
     assert Team.objects.filter(county__code="TW-NWT").exists() and Team.objects.filter(county__code="TW-TPE").exists()
     demo.seed(command, {})
     assert (Team.objects.count(), Member.objects.count(), Station.objects.count()) == counts
+
+
+def test_full_national_id_with_permission_is_shown_and_logged(users):
+    from django.contrib.auth.models import Permission
+
+    from core.models import AuditEvent
+
+    member = make_member(make_team())
+    users.county_a.user_permissions.add(Permission.objects.get(codename="view_full_national_id"))
+    client = logged_in(users.county_a)
+    url = reverse("civil_defense:member-detail", args=[member.pk])
+    assert member.national_id not in client.get(url).content.decode()
+    assert not AuditEvent.objects.filter(action="view_pii").exists()
+    assert member.national_id in client.get(url + "?show=id").content.decode()
+    event = AuditEvent.objects.get(action="view_pii")
+    assert (event.table_name, event.object_id, event.username) == ("civil_defense_member", member.pk, "t_county_a")
+
+
+def test_auditor_reads_but_cannot_edit(users):
+    team = make_team()
+    client = logged_in(users.auditor)
+    assert client.get(reverse("civil_defense:team-detail", args=[team.pk])).status_code == 200
+    response = client.post(reverse("civil_defense:team-update", args=[team.pk]), {"name": "x", "kind": "team"})
+    assert response.status_code == 403
+    response = client.post(reverse("civil_defense:member-add", args=[team.pk]), {"member-name": "x"})
+    assert response.status_code == 403
+    team.refresh_from_db()
+    assert team.name != "x" and not Member.objects.exists()
