@@ -74,6 +74,11 @@ def parse_text(value: str) -> str:
 def parse_date(value: str) -> datetime.date:
     """ISO (2026-03-01), slashes (2026/3/1) or the ROC calendar (115/03/01, 民國115年3月1日)."""
     text = value.strip()
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return datetime.date.fromisoformat(text)  # the common case, in C
+        except ValueError:
+            pass
     match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?", text)
     try:
         if match:
@@ -114,7 +119,7 @@ def choice_parser(choices) -> Callable[[str], str]:
     return parse
 
 
-@dataclass
+@dataclass(eq=False)
 class Column:
     """One column of the file: its header name, a translated label, and how to parse a cell.
 
@@ -221,22 +226,22 @@ class Importer:
         except StopIteration:
             raise ImportFailed(_("The file is empty.")) from None
         mapped = self.map_headers(headers)
+        # (column, position in the file or None), worked out once: identity, not dataclass equality
+        positions = [(column, next((i for i, m in enumerate(mapped) if m is column), None)) for column in self.columns]
         rows: list[Row] = []
         errors: list[RowError] = []
         for number, cells in enumerate(table, start=2):
-            if not any(str(c).strip() for c in cells if c is not None):
+            if not any(cells) or not any(str(c).strip() for c in cells if c is not None):
                 continue  # blank lines are not rows
             values: dict = {}
             row_ok = True
-            for column in self.columns:
-                try:
-                    index = mapped.index(column)
-                except ValueError:
+            width = len(cells)
+            for column, index in positions:
+                if index is None:
                     values[column.name] = column.default
                     continue
-                raw = cells[index] if index < len(cells) else None
                 try:
-                    values[column.name] = column.clean(raw)
+                    values[column.name] = column.clean(cells[index] if index < width else None)
                 except ValidationError as exc:
                     row_ok = False
                     errors.extend(RowError(number, str(column.label), str(m)) for m in exc.messages)

@@ -35,6 +35,7 @@ class RegistryImporter(Importer):
     def __init__(self, user=None, params=None):
         super().__init__(user, params)
         self.scope = get_scope(user)
+        self.today = timezone.localdate()
 
     def existing(self, national_ids: list[str]) -> dict[str, tuple[int, int]]:
         """national_id -> (id, township_id) of registered reservists, in one query."""
@@ -122,7 +123,7 @@ class ReservistImport(RegistryImporter):
         self.units = dict(units.values_list("code", "id"))
 
     def validate_row(self, values):
-        errors = check_reservist_dates(values["birth_date"], values["retirement_date"])
+        errors = check_reservist_dates(values["birth_date"], values["retirement_date"], self.today)
         township = self.townships.get(values["township"])
         if township is None:
             errors["township"] = _("No township with the code %(code)s in your area.") % {"code": values["township"]}
@@ -197,7 +198,7 @@ class ServiceRecordImport(RegistryImporter):
         errors = {}
         if not 1 <= values["days"] <= 366:
             errors["days"] = _("Days must be between 1 and 366.")
-        if values["start_date"] > timezone.localdate():
+        if values["start_date"] > self.today:
             errors["start_date"] = _("A served call-up cannot start in the future.")
         if errors:
             raise ValidationError(errors)

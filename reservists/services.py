@@ -16,10 +16,10 @@ from .choices import MoveStatus
 from .models import Reservist, ResidenceMove
 
 
-def check_reservist_dates(birth_date, retirement_date) -> dict:
+def check_reservist_dates(birth_date, retirement_date, today=None) -> dict:
     """Field errors of the dates of a reservist (used by forms, the API and imports)."""
     errors = {}
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if birth_date and birth_date >= today:
         errors["birth_date"] = _("The birth date must be in the past.")
     elif birth_date and birth_date.year < 1900:
