@@ -21,9 +21,7 @@ def load_registry():
     from django.db import connection
 
     from core.models import Region
-    from reservists.models import Reservist
-
-    from reservists.models import PriorityGrant, ServiceRecord
+    from reservists.models import PriorityGrant, Reservist, ServiceRecord
 
     if (
         Reservist.objects.count() >= N_RESERVISTS
@@ -46,7 +44,8 @@ def load_registry():
                        (ARRAY['army','navy','air_force','marine_corps','military_police'])[(1 + i %% 5)::int], '',
                        'M' || (i %% 40), d, (%(towns)s::bigint[])[(1 + i %% %(nt)s)::int], '', '', '', '', '',
                        CASE WHEN i %% 97 = 0 THEN 'deceased' ELSE 'active' END, now(), now()
-                FROM (SELECT i, date '2010-01-01' + (i * 7 %% 5479)::int AS d FROM generate_series(1::bigint, %(n)s) i) s
+                FROM (SELECT i, date '2010-01-01' + (i * 7 %% 5479)::int AS d
+                      FROM generate_series(1::bigint, %(n)s) i) s
                 ON CONFLICT DO NOTHING
                 """,
                 {"towns": townships, "nt": len(townships), "n": N_RESERVISTS},
@@ -115,7 +114,7 @@ def main():
     with connection.cursor() as cur:
         started = time.perf_counter()
         cur.execute(sql, params)
-        total, eligible = cur.fetchone()
+        total, _eligible, _reasons, _last = cur.fetchone()
         bare = time.perf_counter() - started
     report("mobilization.selection_bare_sql_s", bare, "s", "about 2 s")
 
