@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TeamKind(models.TextChoices):
@@ -16,9 +17,10 @@ class TeamKind(models.TextChoices):
 
 
 class Availability(models.TextChoices):
-    AVAILABLE = "available", _("Available")
-    LIMITED = "limited", _("Limited")
-    UNAVAILABLE = "unavailable", _("Unavailable")
+    # Context: other apps translate "Available" differently (a reservist "available for call-up").
+    AVAILABLE = "available", pgettext_lazy("team member", "Available")
+    LIMITED = "limited", pgettext_lazy("team member", "Limited")
+    UNAVAILABLE = "unavailable", pgettext_lazy("team member", "Unavailable")
 
 
 class ShelterKind(models.TextChoices):

@@ -178,7 +178,7 @@ class ReleaseRequestForm(forms.Form):
         required=False,
         help_text=_("Leave empty to release the reservist from shelter assignment."),
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
 
     def __init__(self, *args, user=None, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)

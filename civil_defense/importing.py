@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.importing import Column, Importer, RowError, choice_parser
 from core.pii import normalise_national_id, validate_national_id
@@ -41,7 +41,7 @@ class RosterImport(Importer):
     title = gettext_lazy("Roster import")
     columns = [
         Column("national_id", gettext_lazy("national ID"), parse=parse_national_id, example="A123456789"),
-        Column("name", gettext_lazy("name"), max_length=100, example="王小明"),
+        Column("name", pgettext_lazy("person", "name"), max_length=100, example="王小明"),
         Column("position", gettext_lazy("position"), required=False, max_length=100, example="分隊員"),
         Column("phone", gettext_lazy("phone"), required=False, max_length=30, example="0912345678"),
         Column("email", gettext_lazy("e-mail"), required=False, parse=parse_email, max_length=254),
