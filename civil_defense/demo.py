@@ -84,6 +84,11 @@ def seed_county(code: str) -> int:
                 subject="年度民防常年訓練",
                 defaults={"date": today - datetime.timedelta(days=40 + index * 150), "hours": 4, "location": "區公所"},
             )
+            TrainingSession.objects.get_or_create(
+                team=team,
+                subject="防空疏散及救護演練",
+                defaults={"date": today + datetime.timedelta(days=7 + 3 * index), "hours": 3, "location": "國小操場"},
+            )
             if created:
                 TrainingAttendance.objects.bulk_create(
                     [TrainingAttendance(session=session, member=m) for m in team.members.all()[:4]],
