@@ -67,6 +67,12 @@ def bench_pages():
     high = Reservist.objects.order_by("-id").values_list("id", flat=True).first()
     deep_id = low + (high - low) // 2
     staff_client, county_client = client_for(staff), client_for(county)
+    # What any logged-in request costs here (sessions, permissions, middleware): the floor under the figures.
+    report(
+        "reservists.baseline_api_request_median_ms",
+        median(timed_ms(lambda: staff_client.get("/api/jobs/0/"), repeat=15)),
+        "ms",
+    )
     page_figures("reservists.list_page", staff_client, "/reservists/", deep_id, api=False)
     page_figures("reservists.api_list", staff_client, "/api/reservists/", deep_id, api=True)
     report(

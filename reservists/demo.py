@@ -12,9 +12,11 @@ when the database user may do so) and ONE audit event records how many synthetic
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.db import connection, transaction
@@ -120,17 +122,28 @@ def seed_registry(count: int, rng: random.Random | None = None) -> int:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM reservists_reservist")
         first_id = cursor.fetchone()[0] + 1
         taken = set(Reservist.objects.values_list("national_id", flat=True)) if existing else set()
-        lines, people = _generate(rng, needed, first_id, units, taken)
+        places = _places(units)
         raw = cursor.cursor
-        with _indexes_dropped(cursor, "reservists_reservist", len(lines)):
-            for start in range(0, len(lines), CHUNK):
-                _copy(raw, "reservists_reservist", RESERVIST_COLUMNS, lines[start : start + CHUNK])
-        del lines
-        services, grants = _history(rng, people)
-        with _indexes_dropped(cursor, "reservists_servicerecord", len(services)):
-            for start in range(0, len(services), CHUNK):
-                _copy(raw, "reservists_servicerecord", SERVICE_COLUMNS, services[start : start + CHUNK])
-        _copy(raw, "reservists_prioritygrant", GRANT_COLUMNS, grants)
+        people_n = services_n = grants_n = 0
+        # Python generates the next 100,000 people while PostgreSQL takes in the previous ones.
+        with (
+            _indexes_dropped(cursor, "reservists_reservist", needed),
+            _indexes_dropped(cursor, "reservists_servicerecord", needed * 3 // 2),
+            ThreadPoolExecutor(max_workers=1) as pool,
+        ):
+            chunks = _chunks(rng, needed, first_id, places, taken)
+            pending = pool.submit(next, chunks, None)
+            while (chunk := pending.result()) is not None:
+                pending = pool.submit(next, chunks, None)
+                lines, services, grants = chunk
+                _copy(raw, "reservists_reservist", RESERVIST_COLUMNS, lines)
+                _copy(raw, "reservists_servicerecord", SERVICE_COLUMNS, services)
+                _copy(raw, "reservists_prioritygrant", GRANT_COLUMNS, grants)
+                people_n, services_n, grants_n = (
+                    people_n + len(lines),
+                    services_n + len(services),
+                    grants_n + len(grants),
+                )
         for model in (Reservist, ServiceRecord, PriorityGrant):
             table = model._meta.db_table
             cursor.execute(
@@ -141,17 +154,27 @@ def seed_registry(count: int, rng: random.Random | None = None) -> int:
         AuditEvent.objects.create(
             table_name=Reservist._meta.db_table,
             action=AuditAction.EVENT,
-            after={"reservists": len(people), "service_records": len(services), "priority_grants": len(grants)},
+            after={"reservists": people_n, "service_records": services_n, "priority_grants": grants_n},
             message=(
-                f"seed_demo: {len(people)} synthetic reservists, {len(services)} service records and "
-                f"{len(grants)} priority grants loaded with COPY"
+                f"seed_demo: {people_n} synthetic reservists, {services_n} service records and "
+                f"{grants_n} priority grants loaded with COPY"
                 + ("; per-row audit triggers skipped for speed" if skipped_triggers else "")
             ),
         )
     with connection.cursor() as cursor:
         for model in (Reservist, ServiceRecord, PriorityGrant):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return len(people)
+    return people_n
+
+
+def _chunks(rng, needed, first_id, places, taken):
+    """(reservist lines, service lines, grant lines) for CHUNK people at a time. No database access here:
+    it runs in a helper thread."""
+    counters = dict.fromkeys(LETTER_VALUES, 0)
+    for start in range(0, needed, CHUNK):
+        lines, people = _generate(rng, min(CHUNK, needed - start), first_id + start, places, taken, counters)
+        services, grants = _history(rng, people)
+        yield lines, services, grants
 
 
 def _disable_triggers(cursor) -> bool:
@@ -207,6 +230,7 @@ GRANT_COLUMNS = [
 ]
 
 
+@functools.lru_cache(maxsize=1)
 def _id_tables():
     """Weighted digit sums of the 3 high and 4 low digits of the 7 random digits (weights 7..1)."""
     high = [sum(int(d) * w for d, w in zip(f"{i:03d}", (7, 6, 5), strict=True)) for i in range(1000)]
@@ -214,8 +238,9 @@ def _id_tables():
     return high, low
 
 
-def _generate(rng, n, first_id, units, taken) -> tuple[list[str], list[tuple[int, int]]]:
-    """COPY lines of RESERVIST_COLUMNS, and (id, retirement day ordinal) per person for the history."""
+def _places(units) -> tuple[list, list]:
+    """(townships as generation tuples, their weights): each township weighted by its county's population
+    shared among the county's townships."""
     townships = list(
         Region.objects.townships()
         .filter(is_postal_area=False)
@@ -224,16 +249,20 @@ def _generate(rng, n, first_id, units, taken) -> tuple[list[str], list[tuple[int
     by_county: dict[str, list] = {}
     for row in townships:
         by_county.setdefault(row[2], []).append(row)
-    # each township weighted by its county's population shared among the county's townships
     choices, weights = [], []
     for code, (letter, weight) in COUNTIES.items():
         code_value = LETTER_VALUES[letter]
         for township_id, county_id, _code, name, county_name in by_county.get(code, []):
             unit_ids = [str(u) for u in units.get(county_id, [])] or [NULL]
-            choices.append(
-                (township_id, letter, code_value // 10 + (code_value % 10) * 9 + 8, county_name + name, unit_ids)
-            )
+            letter_sum = code_value // 10 + (code_value % 10) * 9 + 8
+            choices.append((township_id, letter, letter_sum, county_name + name, unit_ids))
             weights.append(weight / len(by_county[code]))
+    return choices, weights
+
+
+def _generate(rng, n, first_id, places, taken, counters) -> tuple[list[str], list[tuple[int, int]]]:
+    """COPY lines of RESERVIST_COLUMNS, and (id, retirement day ordinal) per person for the history."""
+    choices, weights = places
     picked = rng.choices(choices, weights=weights, k=n)
     today = datetime.date.today().toordinal()
     iso = {o: datetime.date.fromordinal(o).isoformat() for o in range(today - 61 * 366, today + 1)}
@@ -251,7 +280,6 @@ def _generate(rng, n, first_id, units, taken) -> tuple[list[str], list[tuple[int
     specialties = rng.choices(SPECIALTIES, k=n)
     now = datetime.datetime.now(datetime.UTC).isoformat()
     high, low = _id_tables()
-    counters = dict.fromkeys(LETTER_VALUES, 0)
     lines: list[str] = []
     people: list[tuple[int, int]] = []
     random_ = rng.random

@@ -18,12 +18,6 @@ FULL_ID = re.compile(r"[A-Z][0-9]{9}")
 ID_PREFIX = re.compile(r"[A-Z][0-9]{1,8}")
 
 
-def _counties(request):
-    if request is None:
-        return Region.objects.counties()
-    return Region.objects.counties().for_user(request.user)
-
-
 def _townships(request):
     queryset = Region.objects.townships().select_related("parent").order_by("code")
     return queryset if request is None else queryset.for_user(request.user)
@@ -48,9 +42,7 @@ def grant_valid_today():
 
 class ReservistFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or national ID"), method="search")
-    county = django_filters.ModelChoiceFilter(
-        label=_("County"), queryset=_counties, to_field_name="code", method="filter_county"
-    )
+    county = django_filters.CharFilter(label=_("County"), method="filter_county", help_text=_("e.g. TW-NWT"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=_townships, to_field_name="code")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     branch = django_filters.ChoiceFilter(label=_("Branch"), choices=Branch.choices)
@@ -79,8 +71,9 @@ class ReservistFilter(django_filters.FilterSet):
             return queryset.filter(national_id__startswith=upper)
         return queryset.filter(name__startswith=text)
 
-    def filter_county(self, queryset, name, value):
-        return queryset.filter(township__in=Region.objects.filter(parent=value).values("id"))
+    def filter_county(self, queryset, name, value: str):
+        code = value.strip().upper()
+        return queryset.filter(township__in=Region.objects.filter(parent__code=code, level="township").values("id"))
 
     def filter_retired_min(self, queryset, name, value):
         return queryset.filter(retirement_date__lte=years_ago(int(value)))

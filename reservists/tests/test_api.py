@@ -223,3 +223,19 @@ def test_schema_has_the_endpoints(users):
     assert "/api/reservists/" in paths
     assert "/api/reservists/{id}/service-records/" in paths
     assert "/api/reservists/{id}/priority-grants/" in paths
+
+
+def test_regional_staff_creates_only_in_their_county(users):
+    from core.accounts import provision_user
+
+    regional = provision_user("t_staff_nwt", "mnd_staff", regions=["TW-NWT"], password=None)
+    client = api_client(regional)
+    outside = client.post(LIST, payload(township="100"), format="json")  # 臺北市中正區
+    assert outside.status_code == 400 and "township" in outside.json()
+    assert not Reservist.objects.exists()
+    inside = client.post(LIST, payload(township="221"), format="json")
+    assert inside.status_code == 201
+    # moving someone out of the county by PATCH is refused as well
+    pk = inside.json()["id"]
+    assert client.patch(f"{LIST}{pk}/", {"township": "100"}, format="json").status_code == 400
+    assert Reservist.objects.get(pk=pk).township.code == "221"
