@@ -23,19 +23,30 @@ def _national_id(n: int) -> str:
 
 
 def prepare():
-    from django.db import transaction
-
-    from civil_defense.models import Member, Shelter, Team, TeamPosition, TrainingAttendance, TrainingSession
+    from civil_defense.models import Team
     from core.accounts import provision_user
-    from core.models import Region
 
     staff = provision_user("bench_cd_staff", "mnd_staff", password="bench-Password-1234", check_password=False)
     county = provision_user(
         "bench_cd_county", "local_gov", regions=["TW-NWT"], password="bench-Password-1234", check_password=False
     )
-    if Team.objects.filter(name__startswith="bench-").count() >= N_TEAMS:
-        return staff, county
-    rng = random.Random(11)
+    if Team.objects.filter(name__startswith="bench-").count() < N_TEAMS:
+        _load(rng_seed=11)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # production has autovacuum's statistics; a fresh bulk load has none
+        for table in ("team", "teamposition", "member", "trainingsession", "trainingattendance", "shelter"):
+            cursor.execute(f"ANALYZE civil_defense_{table}")
+    return staff, county
+
+
+def _load(rng_seed: int):
+    from django.db import transaction
+
+    from civil_defense.models import Member, Shelter, Team, TeamPosition, TrainingAttendance, TrainingSession
+    from core.models import Region
+
+    rng = random.Random(rng_seed)
     townships = list(Region.objects.townships().filter(is_postal_area=False).select_related("parent"))
     today = datetime.date.today()
     with transaction.atomic():
@@ -83,7 +94,6 @@ def prepare():
     Member.objects.bulk_create(
         [Member(team=big, national_id=_national_id(9_000_000 + k), name=f"b{k}") for k in range(300)]
     )
-    return staff, county
 
 
 def main():
