@@ -19,10 +19,11 @@ from .generate import gather_figures, indicators
 from .scope import UserAreaScope
 
 DASHBOARD_CACHE_SECONDS = 120
+KEY_PREFIX = "reports:live:v1"
 
 
 def cache_key(scope, today) -> str:
-    return f"reports:live:v1:{scope.key}:{today.isoformat()}"
+    return f"{KEY_PREFIX}:{scope.key}:{today.isoformat()}"
 
 
 def compute(scope, today) -> dict:

@@ -10,7 +10,7 @@ class ReportRequestForm(forms.Form):
     """Ask for a new report of one of the user's scopes."""
 
     scope = forms.ChoiceField(label=_("Scope"))
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     language = forms.ChoiceField(label=_("Language"), choices=ReportLanguage.choices, initial=ReportLanguage.ZH_HANT)
 
     def __init__(self, *args, user=None, **kwargs):

@@ -41,9 +41,9 @@ h2 { border-bottom: 1pt solid #1f4e79; padding-bottom: 1mm; color: #1f4e79; }
 .kpis { display: flex; flex-wrap: wrap; gap: 3mm; margin: 2mm 0 4mm; }
 .kpi { border: 0.5pt solid #bbb; border-radius: 2mm; padding: 2mm 3mm; min-width: 38mm; }
 .kpi .value { font-size: 14pt; font-weight: bold; } .kpi .label { font-size: 8pt; color: #444; }
-.light { display: inline-block; width: 3.2mm; height: 3.2mm; border-radius: 50%; margin-right: 1.5mm;
+.lamp { display: inline-block; width: 3.2mm; height: 3.2mm; border-radius: 50%; margin-right: 1.5mm;
          background: #ccc; }
-.light.ok { background: #1e7b34; } .light.warn { background: #d69e2e; } .light.bad { background: #b42318; }
+.lamp.ok { background: #1e7b34; } .lamp.warn { background: #d69e2e; } .lamp.bad { background: #b42318; }
 table.compact { font-size: 8.5pt; margin-bottom: 3mm; } table.compact td, table.compact th { padding: 0.8mm 1.5mm; }
 .charts { display: flex; flex-wrap: wrap; gap: 4mm; } .charts > figure { margin: 0; width: 86mm; }
 figure.wide { width: 100%; } figure.map { width: 62mm; } figure.matrix { width: 60mm; }

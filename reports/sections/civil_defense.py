@@ -70,7 +70,7 @@ def indicators(figures) -> list[Indicator]:
             if shelter is not None
             else (
                 _("%(capacity)s places, none assigned") % {"capacity": f"{figures.get('shelter_capacity', 0):,}"}
-                if available
+                if available and figures.get("shelter_capacity")
                 else "—"
             ),
             light(shelter, SHELTER_OK, SHELTER_WARN),

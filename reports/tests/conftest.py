@@ -9,6 +9,14 @@ from core.models import Region
 AS_OF = datetime.date(2026, 3, 1)
 
 
+@pytest.fixture(autouse=True)
+def _own_dashboard_cache(monkeypatch):
+    """Each test its own dashboard cache keys: the Redis cache outlives a test database."""
+    import uuid
+
+    monkeypatch.setattr("reports.dashboard.KEY_PREFIX", f"reports:test:{uuid.uuid4().hex}")
+
+
 def make_reservist(seq, township, *, retired, branch="army", specialty="11B", status="active"):
     from reservists.models import Reservist
 

@@ -41,9 +41,6 @@ def test_request_form_refuses_a_foreign_scope(users):
 
 
 def test_dashboards_per_role_show_their_own_scope(users, registry, django_assert_max_num_queries):
-    from django.core.cache import cache
-
-    cache.clear()
     county = logged_in(users.county_a).get(reverse("reports:dashboard"))
     assert county.status_code == 200
     assert county.context["scope_label"] == "新北市"

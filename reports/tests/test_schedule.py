@@ -51,7 +51,6 @@ def test_nationwide_dashboard_is_warmed_by_beat(db, registry):
     from reports.tasks import warm_dashboard
 
     assert settings.CELERY_BEAT_SCHEDULE["reports-warm-dashboard"]["task"] == "reports.warm_dashboard"
-    cache.clear()
     warm_dashboard()
     figures = cache.get(cache_key(ReportScope.nation(), timezone.localdate()))
     assert figures["sections"]["reservists"]["active"] == 9
