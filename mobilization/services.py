@@ -6,6 +6,8 @@ audit event with its comment, and schedules background work on commit (STYLE.md)
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
@@ -49,7 +51,14 @@ def policy_for(day) -> RulePolicy:
     if policy is None:  # before the first version: the law's defaults as version 1
         policy = RulePolicy.objects.order_by("effective_from", "version").first()
     if policy is None:
-        raise ValidationError(_("No call-up rule policy has been published."))
+        # No version at all (a fresh or flushed database): the law's own parameters are version 1.
+        policy, _created = RulePolicy.objects.get_or_create(
+            version=1,
+            defaults={
+                "effective_from": datetime.date(1900, 1, 1),
+                "note": "The defaults of Art. 26-28 of the enforcement rules.",
+            },
+        )
     return policy
 
 

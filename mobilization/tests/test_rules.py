@@ -359,3 +359,12 @@ def test_out_of_scope_reservist_is_404_and_no_permission_is_403(users):
     mine = make_reservist(retired=RETIRED)
     body["reservist"] = mine.pk
     assert api_client(regional).post(URL, body, format="json").status_code == 200
+
+
+def test_without_any_policy_the_laws_defaults_are_version_1(users):
+    from mobilization.models import RulePolicy
+
+    RulePolicy.objects.all().delete()
+    reservist = make_reservist(retired=RETIRED)
+    result = ask(users.staff, reservist, "educational", D(2020, 5, 1), 21)
+    assert (result["decision"], result["policy_version"]) == ("ineligible", 1)
