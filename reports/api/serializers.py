@@ -1,9 +1,21 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import JobSerializer
 
-from ..choices import ReportLanguage
+from ..choices import ReportLanguage, ReportStatus, ScopeKind
 from ..models import Report
+
+
+def inline_choice_field(choices):
+    """A read-only choice field described as a string listing its values: field names such as "status" are
+    used by other apps with other choices, and drf-spectacular's named enums would collide (a warning)."""
+
+    @extend_schema_field({"type": "string", "description": " | ".join(value for value, _label in choices)})
+    class InlineChoiceField(serializers.CharField):
+        pass
+
+    return InlineChoiceField(read_only=True)
 
 
 class ReportJobSerializer(JobSerializer):
@@ -16,6 +28,9 @@ class ReportSerializer(serializers.ModelSerializer):
     scope = serializers.CharField(source="scope_key", read_only=True)
     scope_name = serializers.CharField(source="scope_label", read_only=True)
     job = ReportJobSerializer(read_only=True)
+    status = inline_choice_field(ReportStatus.choices)
+    scope_kind = inline_choice_field(ScopeKind.choices)
+    language = inline_choice_field(ReportLanguage.choices)
     pdf_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -112,3 +112,17 @@ def test_verification_page_and_api(users, registry, generate):
     assert anonymous.get("/api/verify/report/not-a-real-code/").json()["genuine"] is False
     pending = Report.objects.create(scope_kind="nation", scope_key="nation", as_of=AS_OF)
     assert anonymous.get(f"/verify/report/{pending.verification_code}/").status_code == 404
+
+
+def test_agency_report_covers_only_what_concerns_an_agency(users, registry, generate):
+    from core.models import Organisation
+
+    organisation = Organisation.objects.get(code="t-agency-a")
+    report = generate(users.agency, f"agency:{organisation.pk}")
+    assert report.status == "ready" and report.organisation == organisation
+    sections = report.figures["sections"]
+    assert sections["reservists"]["reason"] == "not_applicable"  # no registry data in an agency's report
+    assert sections["civil_defense"]["reason"] == "not_applicable"
+    assert sections["critical_infrastructure"]["available"] and sections["critical_infrastructure"]["assets"] == 0
+    text = pdf_text(report.pdf.read())
+    assert "t-agency-a" in text and "新北市" not in text.split("t-agency-a", 1)[0]
