@@ -87,7 +87,7 @@ def load_registry():
 
 def main():
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, transaction
 
     from core.accounts import provision_user
     from mobilization import selection, services
@@ -111,7 +111,8 @@ def main():
     sql, params = selection.build_sql(
         order_id=order.pk, proposal=order.proposal(), policy=policy, overrides=order.overrides(), bare=True
     )
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        selection.tune(cur)  # the same settings as the stored selection
         started = time.perf_counter()
         cur.execute(sql, params)
         total, _eligible, _reasons, _last = cur.fetchone()

@@ -244,13 +244,17 @@ def build_sql(
     return sql, params
 
 
+def tune(cursor) -> None:
+    """Session settings for this statement, local to the transaction: hash aggregates and in-memory sorts over
+    a million rows instead of index walks and disk merges; JIT compiling costs more than it saves here."""
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL jit = off")
+
+
 def insert_candidates(**kwargs) -> int:
     sql, params = build_sql(**kwargs)
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
-            # Hash aggregates and in-memory sorts over a million rows instead of index walks and disk merges;
-            # JIT compiling costs more than it saves on this statement.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")
+            tune(cursor)
         cursor.execute(sql, params)
         return cursor.rowcount
