@@ -111,3 +111,14 @@ def test_queue_is_scoped(users):
     assert len(logged_in(users.county_b).get(reverse("reservists:move-queue")).context["moves"]) == 0
     assert len(logged_in(users.county_a).get(reverse("reservists:move-queue")).context["moves"]) == 1
     assert logged_in(users.agency).get(reverse("reservists:move-queue")).status_code == 403
+
+
+def test_auditor_sees_the_change_history_of_a_move(users):
+    reservist = banqiao_person()
+    move = file_residence_move(
+        user=users.township, reservist=reservist, to_township=Region.objects.get(code="221"), reason="x"
+    )
+    decide_residence_move(user=users.approver, move=move, approve=True)
+    page = logged_in(users.auditor).get(reverse("reservists:detail", args=[reservist.pk]))
+    assert len(page.context["history"]) >= 1 and "change-history" in page.content.decode()
+    assert logged_in(users.county_a).get(reverse("reservists:detail", args=[reservist.pk])).context["history"] == []

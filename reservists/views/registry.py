@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from core.audit import log_pii_export, log_pii_view
-from core.models import Region
+from core.choices import AuditAction
+from core.models import AuditEvent, Region
 from core.pii import can_see_full_id, mask_national_id
 from core.scope import get_scope
 from core.views import (
@@ -146,6 +147,12 @@ class ReservistDetailView(ScopedDetailView):
             if user.has_perm("reservists.view_residencemove")
             else [],
             today=timezone.localdate(),
+            # who changed the record and when (the audit log; full values stay in the audit pages)
+            history=AuditEvent.objects.filter(table_name=Reservist._meta.db_table, object_id=reservist.pk)
+            .exclude(action__in=[AuditAction.VIEW_PII])
+            .only("created_at", "username", "action", "message")[:20]
+            if user.has_perm("core.view_auditevent")
+            else [],
             detail_sections=sections,
             can_edit=user.has_perm("reservists.change_reservist"),
             can_add_service=user.has_perm("reservists.add_servicerecord"),
