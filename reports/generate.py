@@ -34,6 +34,7 @@ html { font-size: 9.5pt; }
 .cover { break-after: page; padding-top: 55mm; }
 .cover h1 { font-size: 24pt; } .cover .meta { font-size: 11pt; margin-top: 12mm; }
 .cover .qr { margin-top: 20mm; width: 32mm; }
+.cover dt { font-weight: bold; margin-top: 2mm; color: #1f4e79; } .cover dd { margin-left: 6mm; }
 section.summary { break-after: page; }
 section.report-section { margin-top: 6mm; } section.report-section h2 { break-after: avoid; }
 .kpis, figure, table.compact tr { break-inside: avoid; }
