@@ -84,3 +84,32 @@ def test_civil_defense_section_matches_the_records(users):
     nation = civil_defense.gather(ReportScope.parse("nation"), datetime.date.today())
     assert nation["strength"] == Member.objects.count() > figures["strength"]
     assert civil_defense.gather(ReportScope(kind="agency", organisation=None), AS_OF)["reason"] == "not_applicable"
+
+
+def test_critical_infrastructure_section_and_its_charts(users, generate):
+    from cip.models import Asset
+    from cip.tests.factories import make_asset
+    from core.models import Organisation
+    from reports.sections import critical_infrastructure
+
+    today = datetime.date.today()
+    a1, a2 = make_asset("TW-NWT", level=1), make_asset("TW-NWT", level=2)
+    make_asset("TW-TPE", level=3)
+    Asset.objects.filter(pk=a1.pk).update(assessment_due_on=today - datetime.timedelta(days=3), likelihood=4, impact=5)
+    Asset.objects.filter(pk=a2.pk).update(assessment_due_on=today + datetime.timedelta(days=30), likelihood=1, impact=2)
+
+    agency = Organisation.objects.get(code="t-agency-a")
+    scope = ReportScope.parse(f"agency:{agency.pk}")
+    figures = critical_infrastructure.gather(scope, today)
+    assert (figures["assets"], figures["overdue"]) == (2, 1)  # its own two assets; one past due
+    assert figures["risk_matrix"] == {"4,5": 1, "1,2": 1}
+    indicator = critical_infrastructure.indicators(figures)[0]
+    assert indicator.value == 0.5 and indicator.status == "bad"
+    nation = critical_infrastructure.gather(ReportScope.parse("nation"), today)
+    assert nation["assets"] == Asset.objects.count() == 3
+    charts = critical_infrastructure.charts_for(nation, ReportScope.parse("nation"), {})
+    assert "<svg" in charts["sectors"] and "<svg" in charts["matrix"] and "<svg" in charts["map"]
+
+    report = generate(users.agency, f"agency:{agency.pk}", as_of=today)
+    assert report.status == "ready"
+    assert report.figures["sections"]["critical_infrastructure"]["overdue_assets"][0][0] == a1.name
