@@ -45,6 +45,7 @@ h2 { border-bottom: 1pt solid #1f4e79; padding-bottom: 1mm; color: #1f4e79; }
 .lamp { display: inline-block; width: 3.2mm; height: 3.2mm; border-radius: 50%; margin-right: 1.5mm;
          background: #ccc; }
 .lamp.ok { background: #1e7b34; } .lamp.warn { background: #d69e2e; } .lamp.bad { background: #b42318; }
+table.summary td:nth-child(3) { white-space: nowrap; }
 table.compact { font-size: 8.5pt; margin-bottom: 3mm; } table.compact td, table.compact th { padding: 0.8mm 1.5mm; }
 .charts { display: flex; flex-wrap: wrap; gap: 4mm; } .charts > figure { margin: 0; width: 86mm; }
 figure.wide { width: 100%; } figure.map { width: 62mm; } figure.matrix { width: 60mm; }

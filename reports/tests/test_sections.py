@@ -113,3 +113,20 @@ def test_critical_infrastructure_section_and_its_charts(users, generate):
     report = generate(users.agency, f"agency:{agency.pk}", as_of=today)
     assert report.status == "ready"
     assert report.figures["sections"]["critical_infrastructure"]["overdue_assets"][0][0] == a1.name
+
+
+def test_exercises_section_matches_the_records(users):
+    from django.core.management import call_command
+
+    from exercises.models import CorrectiveAction, Evaluation
+    from reports.sections import exercises
+
+    call_command("seed_demo", "--no-users", reservists=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    today = datetime.date.today()
+    figures = exercises.gather(ReportScope.parse("nation"), today)
+    unfinished = CorrectiveAction.objects.unfinished()
+    assert figures["open_actions"] == unfinished.count()
+    assert figures["overdue_actions"] == unfinished.filter(due_date__lt=today).count()
+    assert sum(row[3] for row in figures["ratings"]) == Evaluation.objects.count()
+    county = exercises.gather(ReportScope.parse("TW-KIN"), today)  # no exercise there
+    assert county["open_actions"] == 0 and county["ratings"] == []
