@@ -255,8 +255,9 @@ class Importer:
                 rows.append(Row(number, values))
             if progress and number % PROGRESS_EVERY == 0:
                 progress(number)
-        if not errors:
-            errors.extend(self.validate_all(rows))
+        # Database and cross-row checks on the rows that parsed, so one pass reports every problem.
+        errors.extend(self.validate_all(rows))
+        errors.sort(key=lambda e: e.row)
         return rows, errors
 
     def _row_errors(self, number: int, exc: ValidationError) -> list[RowError]:

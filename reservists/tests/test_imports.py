@@ -170,3 +170,21 @@ def test_templates_download(users):
         logged_in(users.county_a).get(reverse("reservists:import-template", args=["reservists", "csv"])).status_code
         == 403
     )
+
+
+def test_regional_staff_imports_only_within_their_area(users, django_capture_on_commit_callbacks):
+    from core.accounts import provision_user
+
+    regional = provision_user("t_staff_nwt", "mnd_staff", regions=["TW-NWT"], password=None)
+    elsewhere = make_reservist(county("TW-TPE"), name="臺北人")
+    content = (HEADER + row(national_id("F"), township="100") + row(elsewhere.national_id, township="220")).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = upload(logged_in(regional), content)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert sorted((e["row"], e["column"]) for e in job.result["errors"]) == [
+        (2, "戶籍鄉鎮市區"),
+        (3, "身分證統一編號"),
+    ]
+    elsewhere.refresh_from_db()
+    assert elsewhere.township.code != "220" and Reservist.objects.count() == 1
