@@ -59,3 +59,31 @@ def test_dashboards_per_role_show_their_own_scope(users, registry, django_assert
     with django_assert_max_num_queries(15):  # cached figures: only session, permissions, scope, latest report
         assert client.get(reverse("reports:dashboard")).status_code == 200
     assert logged_in(users.nobody).get(reverse("reports:dashboard")).status_code == 403
+
+
+def test_a_report_being_generated_shows_its_progress_and_has_no_download(users):
+    from core.jobs import create_job
+
+    job = create_job("readiness_report", users.county_a, total=7)
+    report = quick_report("TW-NWT", job=job)
+    client = logged_in(users.county_a)
+    body = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert f'data-job-url="/api/jobs/{job.pk}/"' in body and "progress" in body
+    assert reverse("reports:pdf", args=[report.pk]) not in body
+    assert client.get(reverse("reports:pdf", args=[report.pk])).status_code == 404
+
+
+def test_a_failed_generation_marks_the_report_and_the_job(
+    users, registry, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core.testing import api_client
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer unavailable")
+
+    monkeypatch.setattr("reports.generate.render_pdf", broken)
+    with django_capture_on_commit_callbacks(execute=True):  # the eager task's error is recorded on the job
+        api_client(users.county_a).post("/api/reports/", {"scope": "TW-NWT", "as_of": "2026-03-01"}, format="json")
+    report = Report.objects.select_related("job").get()
+    assert report.status == "failed" and not report.pdf
+    assert report.job.status == "failed" and "renderer unavailable" in report.job.error
