@@ -1,9 +1,13 @@
 """Live readiness figures for the role dashboard: the report's indicators for the user's own scope.
 
 Figures come from the same section code as the reports (summary mode: one grouped pass per source) and are
-cached for DASHBOARD_CACHE_SECONDS per scope, so a dashboard view is a cache read. The nationwide figures (the
-costliest: a pass over the whole registry) are refreshed every minute by Celery beat (reports.warm_dashboard),
-so no nationwide user waits for them; a county's, township's or agency's are computed on first view.
+cached per scope, so a dashboard view is a cache read:
+- figures younger than FRESH_SECONDS are shown as they are;
+- older ones (kept up to KEEP_SECONDS) are shown while a background task recomputes them (stale while
+  revalidate, one refresh at a time per scope), so the figures are at most about a minute old and no view
+  waits for the aggregates except the very first one of a scope after KEEP_SECONDS of silence;
+- the nationwide figures (the costliest: a pass over the whole registry) are recomputed every minute by
+  Celery beat (reports.warm_dashboard), so nationwide users never wait.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from core.dashboard import Figure, Panel
 from .generate import gather_figures, indicators
 from .scope import UserAreaScope
 
-DASHBOARD_CACHE_SECONDS = 120
+FRESH_SECONDS = 60
+KEEP_SECONDS = 15 * 60
 KEY_PREFIX = "reports:live:v1"
 
 
@@ -28,18 +33,42 @@ def cache_key(scope, today) -> str:
 
 def compute(scope, today) -> dict:
     figures = gather_figures(scope, today, detail=False)
-    figures["computed_at"] = timezone.now().isoformat()
-    cache.set(cache_key(scope, today), figures, DASHBOARD_CACHE_SECONDS)
+    figures["computed_at"] = timezone.now().timestamp()
+    cache.set(cache_key(scope, today), figures, KEEP_SECONDS)
     return figures
 
 
 def live_figures(user) -> tuple[UserAreaScope, dict]:
     scope = UserAreaScope(user)
     today = timezone.localdate()
-    figures = cache.get(cache_key(scope, today))
+    key = cache_key(scope, today)
+    figures = cache.get(key)
     if figures is None:
-        figures = compute(scope, today)
+        return scope, compute(scope, today)
+    if timezone.now().timestamp() - figures.get("computed_at", 0) > FRESH_SECONDS and cache.add(
+        f"{key}:refreshing", 1, FRESH_SECONDS
+    ):
+        _refresh_later(user)
     return scope, figures
+
+
+def _refresh_later(user) -> None:
+    from .tasks import refresh_dashboard
+
+    try:
+        refresh_dashboard.apply_async(args=[user.pk], retry=False)
+    except Exception:  # broker unreachable: the next view after FRESH_SECONDS tries again
+        import logging
+
+        logging.getLogger(__name__).warning("could not queue a dashboard refresh", exc_info=True)
+
+
+def refresh(user_id: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        compute(UserAreaScope(user), timezone.localdate())
 
 
 def warm_nation() -> None:

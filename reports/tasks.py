@@ -40,3 +40,11 @@ def warm_dashboard() -> None:
     from .dashboard import warm_nation
 
     warm_nation()
+
+
+@shared_task(name="reports.refresh_dashboard")
+def refresh_dashboard(user_id: int) -> None:
+    """Recompute the dashboard figures of a user's scope whose cached figures went stale."""
+    from .dashboard import refresh
+
+    refresh(user_id)

@@ -87,3 +87,23 @@ def test_a_failed_generation_marks_the_report_and_the_job(
     report = Report.objects.select_related("job").get()
     assert report.status == "failed" and not report.pdf
     assert report.job.status == "failed" and "renderer unavailable" in report.job.error
+
+
+def test_stale_dashboard_figures_are_shown_while_recomputed(users, registry):
+    import copy
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from reports.dashboard import cache_key, live_figures
+
+    scope, figures = live_figures(users.county_a)
+    assert figures["sections"]["reservists"]["active"] == 6
+    stale = copy.deepcopy(figures)
+    stale["computed_at"] = 0
+    stale["sections"]["reservists"]["active"] = 999
+    key = cache_key(scope, timezone.localdate())
+    cache.set(key, stale)
+    _scope, shown = live_figures(users.county_a)
+    assert shown["sections"]["reservists"]["active"] == 999  # served at once, not waited for
+    assert cache.get(key)["sections"]["reservists"]["active"] == 6  # the refresh task (eager here) replaced it
