@@ -28,6 +28,22 @@ def _when(cond: str, obj: str) -> str:
     return f"CASE WHEN {cond} THEN {obj} END"
 
 
+def _conds(reasons: list[str]) -> list[str]:
+    return [r[len("CASE WHEN ") : r.rindex(" THEN jsonb_build_object(")] for r in reasons]
+
+
+def window_cutoff(start, years: int):
+    """The earliest retirement date whose N-th anniversary (rules.add_years) is on or after `start`."""
+    import datetime
+
+    day = rules.add_years(start, -years)
+    while rules.add_years(day, years) < start:
+        day += datetime.timedelta(days=1)
+    while rules.add_years(day - datetime.timedelta(days=1), years) >= start:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 def build_sql(
     *,
     order_id,
@@ -72,6 +88,7 @@ def build_sql(
     inel = ["t.status <> 'active'"]
     counted = rules.counted_types(kind, policy)
     params["counted"] = list(counted) or ["-"]
+    params["relevant"] = list(counted) + ([rules.TEMPORARY] if kind == rules.TEMPORARY else [])
 
     if kind == rules.TEMPORARY:
         if proposal.wartime:
@@ -101,8 +118,10 @@ def build_sql(
             p_window=p_window, p_times=p_times, p_days=p_days, e_window=e_window, e_times=e_times, e_days=e_days
         )
         e_until = "(t.retirement_date + make_interval(years => %(e_window)s))::date"
-        p_until = "(t.retirement_date + make_interval(years => %(p_window)s))::date"
-        expired = f"%(start)s > {e_until}"
+        # "start > retirement + N years" as a plain comparison with the first retirement date still inside.
+        params["e_cutoff"] = window_cutoff(proposal.start_date, e_window)
+        params["p_cutoff"] = window_cutoff(proposal.start_date, p_window)
+        expired = "t.retirement_date < %(e_cutoff)s"
         inel.append(expired)
         reasons.append(
             _when(
@@ -118,7 +137,7 @@ def build_sql(
         )
         reasons.append(
             _when(
-                f"NOT ({expired}) AND %(start)s > {p_until}",
+                f"NOT ({expired}) AND t.retirement_date < %(p_cutoff)s",
                 _obj(article, f"'{pfx}.window_override'", None, "info", "jsonb_build_object('years', %(e_window)s)"),
             )
         )
@@ -190,7 +209,7 @@ def build_sql(
                    count(*) FILTER (WHERE sr.mobilization_type = ANY(%(counted)s)) AS n,
                    sum(sr.days) FILTER (WHERE sr.mobilization_type = 'temporary') AS temp_days
             FROM {s_table} sr
-            WHERE sr.start_date < %(start)s {restrict_services}
+            WHERE sr.start_date < %(start)s AND sr.mobilization_type = ANY(%(relevant)s) {restrict_services}
             GROUP BY sr.reservist_id
         ),"""
         if needs_services
@@ -219,8 +238,10 @@ def build_sql(
     d AS (
         SELECT t.id, t.township_id, t.specialty, t.retirement_date,
                CASE WHEN {inel_sql} THEN 3 WHEN g.succ THEN 2 WHEN g.lat THEN 1 ELSE 0 END AS dorder,
-               to_jsonb(array_remove(ARRAY[{", ".join(reasons)}]::jsonb[], NULL))
-                   || coalesce(g.reasons, '[]'::jsonb) AS reasons
+               CASE WHEN {" OR ".join(f"({c})" for c in _conds(reasons))} OR g.reasons IS NOT NULL
+                    THEN to_jsonb(array_remove(ARRAY[{", ".join(reasons)}]::jsonb[], NULL))
+                         || coalesce(g.reasons, '[]'::jsonb)
+                    ELSE '[]'::jsonb END AS reasons
         FROM t LEFT JOIN s ON s.reservist_id = t.id LEFT JOIN g ON g.reservist_id = t.id
     ),
     ranked AS (
