@@ -56,6 +56,15 @@ def _counties() -> list:
     return _REFERENCE_CACHE[key]
 
 
+def township_labels() -> dict:
+    """Township id -> "新北市板橋區" in the active language, built once per process (no join per page)."""
+    key = f"township-labels:{get_language()}"
+    if key not in _REFERENCE_CACHE:
+        townships = Region.objects.townships().select_related("parent")
+        _REFERENCE_CACHE[key] = {t.pk: str(t) for t in townships}
+    return _REFERENCE_CACHE[key]
+
+
 def filter_options() -> dict:
     from django.utils.translation import gettext_lazy
 
@@ -93,7 +102,7 @@ class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, queryset = filtered_reservists(self.request)
-        rows, next_after = self.paginate_keyset(queryset.select_related("township__parent"))
+        rows, next_after = self.paginate_keyset(queryset)
         user = self.request.user
         context.update(
             filterset=filterset,
@@ -104,6 +113,7 @@ class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
                 "category": {k: str(v) for k, v in Category.choices},
                 "branch": {k: str(v) for k, v in Branch.choices},
                 "status": {k: str(v) for k, v in ReservistStatus.choices},
+                "township": township_labels(),
             },
             list_url=reverse("reservists:list"),
             reservists=rows,
