@@ -258,7 +258,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"RegionLevelEnum": "core.choices.RegionLevel"},
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "core.choices.RegionLevel",
+        "JobStatusEnum": "core.choices.JobStatus",
+    },
 }
 
 LOGGING = {

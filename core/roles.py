@@ -82,9 +82,12 @@ def sync_roles() -> None:
         group.permissions.set(_lookup(perms))
 
 
-def sync_roles_on_migrate(sender, **kwargs):
+def sync_roles_on_migrate(sender, using="default", plan=None, **kwargs):
     if sender.label == list(apps.get_app_configs())[-1].label:
+        from .refdata import replay_data_migrations
         from .regions import ensure_regions
 
+        if plan is None:  # a flush, not a migrate: the tables are empty, the migration history is not
+            replay_data_migrations(using)
         ensure_regions()
         sync_roles()
