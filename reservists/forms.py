@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm
@@ -70,6 +71,12 @@ class ServiceRecordForm(ScopedModelForm):
         model = ServiceRecord
         fields = ["mobilization_type", "start_date", "days", "reference"]
         widgets = {"start_date": DateInput()}
+
+    def clean_start_date(self):
+        value = self.cleaned_data["start_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("A served call-up cannot start in the future."))
+        return value
 
 
 class PriorityGrantForm(ScopedModelForm):

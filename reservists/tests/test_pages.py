@@ -207,3 +207,14 @@ def test_detail_retirement_is_dual_dated(users):
     reservist = make_reservist(county("TW-NWT"), retirement_date=datetime.date(2020, 1, 2))
     html = logged_in(users.county_a).get(reverse("reservists:detail", args=[reservist.pk])).content.decode()
     assert "2020-01-02" in html
+
+
+def test_service_record_cannot_start_in_the_future(users):
+    reservist = make_reservist(county("TW-NWT"))
+    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    response = logged_in(users.staff).post(
+        reverse("reservists:service-record-create", args=[reservist.pk]),
+        {"mobilization_type": "duty", "start_date": future, "days": 3},
+    )
+    assert response.status_code == 200 and "start_date" in response.context["form"].errors
+    assert not ServiceRecord.objects.exists()
