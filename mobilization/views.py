@@ -120,7 +120,9 @@ class OrderDetailView(ScopedDetailView):
             after = self.request.GET.get("after")
             if after and after.isdigit():
                 queryset = queryset.filter(pk__gt=int(after))
-            rows = list(queryset.order_by("pk")[: PAGE + 1])
+            # With a decision, order as the (order, decision, id) index does so the planner walks it.
+            ordering = ("decision", "pk") if decision else ("pk",)
+            rows = list(queryset.order_by(*ordering)[: PAGE + 1])
             if len(rows) > PAGE:
                 rows = rows[:PAGE]
                 next_after = rows[-1].pk

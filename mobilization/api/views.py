@@ -206,7 +206,8 @@ def candidate_queryset(user, order, params):
     if decision:
         if decision not in Decision.values:
             raise serializers.ValidationError({"decision": [f"{decision}?"]})
-        queryset = queryset.filter(decision=decision)
+        # Ordered as the (order, decision, id) index is, so the planner walks it instead of (order, id).
+        queryset = queryset.filter(decision=decision).order_by("decision", "id")
     excluded = params.get("excluded")
     if excluded in ("true", "1", "false", "0"):
         queryset = queryset.filter(excluded=excluded in ("true", "1"))
