@@ -90,24 +90,25 @@ def refresh_asset_risk(asset_id: int) -> None:
 # ----- dependencies and the cascade ---------------------------------------------------------------
 
 # Direction: a Dependency row (asset=A, depends_on=B) means A needs B, so B failing affects A.
-# The cascade of X walks the edges backwards: every asset that depends on X (depth 1), every asset
-# that depends on one of those (depth 2), and so on. Cycle-safe and polynomial: UNION (not UNION ALL)
-# keeps each (asset, depth, kind) once, so a cycle adds at most one row per asset and level and the walk
-# stops at `max_depth`; enumerating paths (CYCLE ... USING path) would explode on a meshed graph.
+# The cascade of X walks the edges backwards, breadth first: every asset that depends on X (depth 1),
+# every asset that depends on one of those (depth 2), and so on. Each step of the recursive CTE carries
+# the frontier and the set already visited (tested through a hashed NOT IN), so an asset is reached once,
+# at its shortest depth, and cycles end the walk: linear in the edges, where enumerating paths (UNION ALL
+# with CYCLE ... USING path) explodes on a meshed graph.
 CASCADE_SQL = """
-WITH RECURSIVE affected(asset_id, depth, via_kind) AS (
-    SELECT d.asset_id, 1, d.kind FROM cip_dependency d WHERE d.depends_on_id = %(root)s
-  UNION
-    SELECT d.asset_id, a.depth + 1, d.kind
-    FROM affected a JOIN cip_dependency d ON d.depends_on_id = a.asset_id
-    WHERE a.depth < %(max_depth)s AND a.asset_id <> %(root)s
+WITH RECURSIVE bfs(depth, frontier, visited) AS (
+    SELECT 0, ARRAY[%(root)s]::bigint[], ARRAY[%(root)s]::bigint[]
+  UNION ALL
+    SELECT b.depth + 1, n.ids, b.visited || n.ids
+    FROM bfs b
+    CROSS JOIN LATERAL (
+        SELECT array_agg(DISTINCT d.asset_id) AS ids
+        FROM cip_dependency d
+        WHERE d.depends_on_id = ANY(b.frontier) AND d.asset_id NOT IN (SELECT unnest(b.visited))
+    ) n
+    WHERE n.ids IS NOT NULL AND b.depth < %(max_depth)s
 )
-SELECT asset_id, MIN(depth) AS depth,
-       array_agg(DISTINCT via_kind ORDER BY via_kind) AS kinds
-FROM affected
-WHERE asset_id <> %(root)s
-GROUP BY asset_id
-ORDER BY MIN(depth), asset_id
+SELECT unnest(frontier) AS asset_id, depth FROM bfs WHERE depth > 0 ORDER BY depth, asset_id
 """
 
 MAX_CASCADE_DEPTH = 20
@@ -139,11 +140,11 @@ class Cascade:
         return sorted(((s, n) for s, n in counts.values()), key=lambda p: (-p[1], p[0].sort_order))
 
 
-def affected_ids(root_id: int, max_depth: int = MAX_CASCADE_DEPTH) -> list[tuple[int, int, list[str]]]:
-    """(asset id, shortest depth, dependency kinds) of every asset affected by `root_id` failing."""
+def affected_ids(root_id: int, max_depth: int = MAX_CASCADE_DEPTH) -> list[tuple[int, int]]:
+    """(asset id, shortest depth) of every asset affected by `root_id` failing, nearest first."""
     with connection.cursor() as cursor:
         cursor.execute(CASCADE_SQL, {"root": root_id, "max_depth": max_depth})
-        return [(row[0], row[1], list(row[2])) for row in cursor.fetchall()]
+        return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
 def cascade(root: Asset, user) -> Cascade:
@@ -151,19 +152,24 @@ def cascade(root: Asset, user) -> Cascade:
 
     The walk goes through every asset, in scope or not (a failure does not stop at an agency's
     boundary), but only assets within the user's scope are returned; the others are neither named
-    nor counted (DESIGN: out-of-scope records never appear in a list or a count).
+    nor counted (DESIGN: out-of-scope records never appear in a list or a count). `kinds` are the kinds
+    of the edges by which an asset is reached from the level before it.
     """
-    rows = affected_ids(root.pk)
+    depth = dict(affected_ids(root.pk))
     visible = (
         Asset.objects.for_user(user)
-        .filter(pk__in=[r[0] for r in rows])
+        .filter(pk__in=list(depth))
         .select_related("sector", "subsector", "township__parent", "operator")
     )
     by_id = {a.pk: a for a in visible}
-    return Cascade(
-        root=root,
-        affected=[AffectedAsset(by_id[pk], depth, kinds) for pk, depth, kinds in rows if pk in by_id],
-    )
+    depth[root.pk] = 0
+    kinds: dict[int, set[str]] = {}
+    edges = Dependency.objects.filter(asset_id__in=list(by_id)).values_list("asset_id", "depends_on_id", "kind")
+    for asset_id, on_id, kind in edges.iterator(chunk_size=5000):
+        if depth.get(on_id) == depth[asset_id] - 1:
+            kinds.setdefault(asset_id, set()).add(kind)
+    rows = sorted(by_id.values(), key=lambda a: (depth[a.pk], a.pk))
+    return Cascade(root=root, affected=[AffectedAsset(a, depth[a.pk], sorted(kinds.get(a.pk, ()))) for a in rows])
 
 
 def add_dependency(*, user, asset: Asset, depends_on: Asset, kind: str, note: str = "") -> Dependency:

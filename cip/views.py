@@ -34,6 +34,8 @@ from .forms import (
 from .geo import render_county_map
 from .models import Asset, Dependency, ProtectionPlan, RiskMatrix, Sector
 
+CASCADE_ROWS_SHOWN = 200
+
 
 class AssetListView(ScopedListView):
     model = Asset
@@ -74,6 +76,8 @@ class AssetDetailView(ScopedDetailView):
             .order_by("kind", "asset__name")
         )
         context["cascade"] = services.cascade(asset, user)
+        # A hub's cascade can reach thousands of assets: the page lists the nearest, the API gives all.
+        context["cascade_rows"] = context["cascade"].affected[:CASCADE_ROWS_SHOWN]
         context["assessments"] = asset.assessments.select_related("matrix").order_by("-assessed_on", "-id")[:50]
         context["plans"] = asset.plans.order_by("-id")
         context["contacts"] = asset.contacts.all()

@@ -26,7 +26,7 @@ def test_demo_is_idempotent_and_connected():
     assert Asset.objects.filter(operator__code__in=["taipower", "water-corp", "cht"]).count() >= 15
     assert Asset.objects.exclude(risk_level="").count() == assets
     longtan = Asset.objects.get(name="龍潭超高壓變電所")
-    affected = {pk: depth for pk, depth, _ in affected_ids(longtan.pk)}
+    affected = dict(affected_ids(longtan.pk))
     hospital = Asset.objects.get(name="臺大醫院")
     assert affected[hospital.pk] == 2  # 龍潭 -> 板橋一次變電所 -> 臺大醫院
     assert ProtectionPlan.objects.filter(status="approved").exists()
