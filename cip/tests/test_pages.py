@@ -240,3 +240,34 @@ def test_dashboard_panel(users):
     assert "cip:" not in response.content.decode()
     titles = [p.title for p in response.context["panels"]]
     assert any(t == "關鍵基礎設施" or t == "Critical infrastructure" for t in titles)
+
+
+def test_overdue_and_matrix_query_counts_are_pinned(users, django_assert_max_num_queries):
+    for _i in range(20):
+        asset = make_asset(COUNTY_A, level=1)
+        Asset.objects.filter(pk=asset.pk).update(assessment_due_on=timezone.localdate() - timedelta(days=3))
+    client = logged_in(users.agency)
+    client.get(reverse("cip:overdue"))
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("cip:overdue"))
+    assert len(response.context["object_list"]) == 20
+    with django_assert_max_num_queries(20):
+        client.get(reverse("cip:risk-matrix"))
+    with django_assert_max_num_queries(20):
+        client.get(reverse("cip:map"))
+
+
+def test_cascade_kinds_are_the_edges_from_the_level_before(users):
+    from ..services import cascade
+
+    root = make_asset(COUNTY_A)
+    mid = make_asset(COUNTY_A)
+    leaf = make_asset(COUNTY_A)
+    depend(mid, root, "power")
+    depend(leaf, mid, "water")
+    depend(leaf, root, "communications")  # leaf is also hit directly: depth 1, via communications
+    result = cascade(root, users.staff)
+    assert [(r.asset.pk, r.depth, r.kinds) for r in result.affected] == [
+        (mid.pk, 1, ["power"]),
+        (leaf.pk, 1, ["communications"]),
+    ]
