@@ -26,12 +26,15 @@ class CountyTile:
 
     @property
     def short_zh(self) -> str:
-        return self.name_zh[:2]
+        # 新竹市/新竹縣 and 嘉義市/嘉義縣 share their first two characters: use the usual 竹市, 竹縣...
+        return SHORT_ZH.get(self.code, self.name_zh[:2])
 
     @property
     def short_en(self) -> str:
         return self.code.removeprefix("TW-")
 
+
+SHORT_ZH = {"TW-HSZ": "竹市", "TW-HSQ": "竹縣", "TW-CYI": "嘉市", "TW-CYQ": "嘉縣"}
 
 COUNTIES: tuple[CountyTile, ...] = (
     CountyTile("TW-LIE", "連江縣", "Lienchiang County", 0, 0, 119.95, 26.16),

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, UpdateView
 
 from core.exceptions import TransitionRefused
-from core.scope import OutOfScope, ensure_in_scope, get_scoped_or_404
+from core.models import Region
+from core.scope import OutOfScope, ensure_in_scope, get_scope, get_scoped_or_404
 from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from core.views.base import PortalPermissionMixin
 
@@ -355,6 +356,11 @@ class MapView(PortalPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = metrics.assets_by_county(self.request.user)
+        # Counties of the user's area without assets show as zero; others stay "no data".
+        scope = get_scope(self.request.user)
+        if scope.nation or scope.region_ids:
+            codes = Region.objects.counties().filter(id__in=scope.county_ids()).values_list("code", flat=True)
+            counts = dict.fromkeys(codes, 0) | counts
         list_url = reverse("cip:asset-list")
         context["svg"] = mark_safe(  # noqa: S308 - render_county_map escapes every text it writes
             render_county_map(
@@ -363,7 +369,6 @@ class MapView(PortalPermissionMixin, TemplateView):
                 href=lambda code: f"{list_url}?{urlencode({'county': code})}",
             )
         )
-        context["counts"] = sorted(counts.items())
         context["total"] = sum(counts.values())
         return context
 

@@ -46,6 +46,7 @@ def test_svg_links_and_custom_labels():
     assert '<a href="/x/?county=TW-TPE&amp;a=1">' in svg
     assert "3 / 9" in svg
     assert ">臺北<" in svg
+    assert ">竹市<" in svg and ">竹縣<" in svg and ">嘉市<" in svg and ">嘉縣<" in svg
 
 
 def test_colour_classes():

@@ -136,6 +136,9 @@ def test_map_is_svg_with_county_counts(users):
     assert "<svg" in content
     assert 'data-code="TW-NWT" data-value="2"' in content
     assert 'data-code="TW-TPE" data-value=""' in content  # county B's asset is not counted for county A
+    staff = logged_in(users.staff).get(reverse("cip:map")).content.decode()
+    assert 'data-code="TW-TPE" data-value="1"' in staff
+    assert 'data-code="TW-PEN" data-value="0"' in staff  # nationwide: a county without assets is zero
 
 
 def test_overdue_list(users):
