@@ -149,3 +149,20 @@ def test_township_clerk_cannot_approve(users):
     response = logged_in(users.township).post(reverse("civil_defense:release-decide", args=[request.pk]))
     assert response.status_code == 403
     assert ShelterReleaseRequest.objects.get(pk=request.pk).status == "pending"
+
+
+def test_another_countys_official_cannot_assign_into_or_approve_for_my_shelter(users):
+    shelter = make_shelter(capacity=5)
+    mine = make_reservist()
+    theirs = make_reservist("TW-TPE")
+    url = f"/api/civil-defense/shelters/{shelter.pk}/assignments/"
+    assert api_client(users.county_b).post(url, {"reservist": theirs.pk}).status_code == 404
+    assert api_client(users.county_b).post(url, {"reservist": mine.pk}).status_code == 404
+    assignment = assign_reservist(user=users.county_a, shelter=shelter, reservist=mine)
+    request = request_release(user=users.county_a, assignment=assignment, reason="x")
+    response = logged_in(users.county_b).post(
+        reverse("civil_defense:release-decide", args=[request.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 404
+    assert ShelterReleaseRequest.objects.get(pk=request.pk).status == "pending"
+    assert ShelterAssignment.objects.filter(shelter=shelter).count() == 1
