@@ -1,0 +1,141 @@
+"""Load test (issue 10): 20 simultaneous users browsing lists, opening records and calling the API over a
+1,000,000-reservist registry, served by gunicorn on 127.0.0.1 only. Bounded: 30 s of load (LOAD_SECONDS).
+
+Targets: p95 < 100 ms, >= 200 requests/s, no errors.
+"""
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.common import report
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("LOAD_PORT", 8765))
+SECONDS = int(os.environ.get("LOAD_SECONDS", 30))
+USERS = int(os.environ.get("LOAD_USERS", 20))
+PASSWORD = "load-test-Password-1234"
+
+
+def prepare():
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from bench.bench_reservists import seed
+    from core.accounts import provision_user
+    from reservists.models import Reservist
+
+    seed()
+    user = provision_user("load_county", "local_gov", regions=["TW-NWT"], password=PASSWORD, check_password=False)
+    api_user = provision_user("load_staff", "mnd_staff", password=PASSWORD, check_password=False)
+    token, _ = Token.objects.get_or_create(user=api_user)
+    ids = list(Reservist.objects.filter(township__code="220").values_list("pk", flat=True)[:500])
+    assert get_user_model().objects.filter(pk=user.pk).exists() and ids
+    return token.key, ids, sessions_for(user, USERS)
+
+
+def sessions_for(user, count: int) -> list[str]:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    keys = []
+    for _ in range(count):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    return keys
+
+
+def main():
+    token, ids, sessions = prepare()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "REQUIRE_2FA": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_PLAIN_STATIC": "1",
+        "RATE_LIMIT_TOKEN": "100000/minute",
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            os.environ.get("LOAD_WORKERS", "4"),
+            "--threads",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with tempfile.TemporaryDirectory() as tmp:
+            load_env = {
+                **env,
+                "LOAD_TOKEN": token,
+                "LOAD_IDS": ",".join(map(str, ids)),
+                "LOAD_SESSIONS": ",".join(sessions),
+            }
+            subprocess.run(
+                [
+                    str(ROOT / ".venv/bin/locust"),
+                    "-f",
+                    str(ROOT / "bench/locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(USERS),
+                    "-r",
+                    str(USERS),
+                    "-t",
+                    f"{SECONDS}s",
+                    "--host",
+                    f"http://127.0.0.1:{PORT}",
+                    "--csv",
+                    f"{tmp}/load",
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=load_env,
+                check=False,
+                timeout=SECONDS + 120,
+            )
+            with open(f"{tmp}/load_stats.csv", encoding="utf-8") as fh:
+                rows = {row["Name"]: row for row in csv.DictReader(fh)}
+        total = rows["Aggregated"]
+        for name, row in rows.items():
+            if name != "Aggregated" and row["Request Count"] != "0":
+                report(f"load.{name}.p95_ms", float(row["95%"]), "ms")
+        report("load.requests", float(total["Request Count"]), "requests")
+        report("load.p95_ms", float(total["95%"]), "ms", "< 100")
+        report("load.requests_per_second", float(total["Requests/s"]), "req/s", ">= 200")
+        report("load.failures", float(total["Failure Count"]), "errors", "0")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
