@@ -26,7 +26,7 @@ def footer_text(report, user, when=None) -> str:
     with translation.override(report.language):
         return _("Downloaded by %(user)s at %(time)s · verification code %(code)s") % {
             "user": user.get_full_name() or user.get_username(),
-            "time": when.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "time": when.strftime("%Y-%m-%d %H:%M:%S (UTC%z)"),
             "code": report.verification_code,
         }
 
