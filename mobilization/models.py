@@ -292,6 +292,10 @@ class Candidate(models.Model):
     def rendered_reasons(self) -> list[dict]:
         return rules.render_reasons(self.reasons)
 
+    def page_reasons(self) -> list[dict]:
+        """As rendered_reasons, with the article as a reader writes it ("第27條" / "Art. 27(1)")."""
+        return [{**r, "label": rules.article_label(r)} for r in self.rendered_reasons()]
+
     @property
     def in_first_wave(self) -> bool:
         return self.rank is not None and not self.excluded

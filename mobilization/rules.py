@@ -277,6 +277,16 @@ def message_for(r: dict) -> str:
     return str(template) % params if params else str(template)
 
 
+ARTICLE_LABEL = _("Art. %(article)s")
+ARTICLE_ITEM_LABEL = _("Art. %(article)s(%(item)s)")
+
+
+def article_label(r: dict) -> str:
+    if r.get("article") in ("29", "30") and r.get("item"):
+        return str(ARTICLE_ITEM_LABEL) % {"article": r["article"], "item": r["item"]}
+    return str(ARTICLE_LABEL) % {"article": r.get("article")}
+
+
 def render_reason(r: dict) -> dict:
     """A stored reason as the API shows it: article, item, code and the message in the active language."""
     return {"article": r["article"], "item": r.get("item"), "code": r["code"], "message": message_for(r)}
