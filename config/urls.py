@@ -36,3 +36,8 @@ for app in APPS:
 for app in APPS:
     if importlib.util.find_spec(f"{app}.public_urls") is not None:
         urlpatterns.append(path("", include(f"{app}.public_urls")))
+
+handler400 = "core.views.errors.bad_request"
+handler403 = "core.views.errors.permission_denied"
+handler404 = "core.views.errors.page_not_found"
+handler500 = "core.views.errors.server_error"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -101,9 +102,9 @@ class CallUpOrder(TimeStampedModel):
         help_text=_("For a General Mobilization: the reference of the President's order (Art. 25)."),
     )
     report_date = models.DateField(_("report date"))
-    days = models.PositiveSmallIntegerField(_("days"))
+    days = models.PositiveSmallIntegerField(_("days"), validators=[MinValueValidator(1)])
     wartime = models.BooleanField(_("in war or severe disorder"), default=False)
-    quota = models.PositiveIntegerField(_("quota"))
+    quota = models.PositiveIntegerField(_("quota"), validators=[MinValueValidator(1)])
     target_regions = models.ManyToManyField(
         Region, verbose_name=_("target regions"), blank=True, related_name="+", help_text=_("Empty means nationwide.")
     )

@@ -1,8 +1,10 @@
 """Base API views: every app's endpoints get scope, permissions and transactional writes from here."""
 
-from django.db import transaction
-from rest_framework import mixins, viewsets
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 
 from core.scope import ensure_in_scope
 
@@ -17,19 +19,39 @@ class ScopedQuerysetMixin:
     def get_queryset(self):
         return super().get_queryset().for_user(self.request.user)
 
+    def handle_exception(self, exc):
+        # Errors are JSON whatever was asked for (a PDF or CSV renderer cannot describe them).
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+def _refuse_integrity_error(exc: IntegrityError):
+    """A database constraint is the last line of defence: its refusal is a 400, never a server error."""
+    rule = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or "constraint"
+    message = _("The change conflicts with a rule of the data and was not saved (%(rule)s).") % {"rule": rule}
+    raise serializers.ValidationError({"non_field_errors": [message]}) from exc
+
 
 class ScopedWriteMixin:
     """Create and update in one transaction and re-check scope after the change (refused -> rolled back)."""
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            instance = serializer.save()
-            ensure_in_scope(self.request.user, instance)
+        try:
+            with transaction.atomic():
+                instance = serializer.save()
+                ensure_in_scope(self.request.user, instance)
+        except IntegrityError as exc:
+            _refuse_integrity_error(exc)
 
     def perform_update(self, serializer):
-        with transaction.atomic():
-            instance = serializer.save()
-            ensure_in_scope(self.request.user, instance)
+        try:
+            with transaction.atomic():
+                instance = serializer.save()
+                ensure_in_scope(self.request.user, instance)
+        except IntegrityError as exc:
+            _refuse_integrity_error(exc)
 
     def perform_destroy(self, instance):
         with transaction.atomic():

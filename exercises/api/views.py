@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from core.api.serializers import JobSerializer
 from core.api.viewsets import ScopedCreateListRetrieveUpdateViewSet, ScopedModelViewSet
+from core.filters import IntegerFilter
 from core.scope import ensure_in_scope
 
 from .. import services
@@ -46,7 +47,7 @@ class ExerciseFilter(django_filters.FilterSet):
     exercise_type = django_filters.ChoiceFilter(choices=ExerciseType.choices)
     status = django_filters.ChoiceFilter(choices=ExerciseStatus.choices)
     region = django_filters.CharFilter(field_name="regions__code", distinct=False, method="filter_region")
-    year = django_filters.NumberFilter(field_name="start_date__year")
+    year = IntegerFilter(field_name="start_date__year", min_value=1912, max_value=9999)
 
     class Meta:
         model = Exercise

@@ -48,7 +48,7 @@ class OrderSerializer(serializers.ModelSerializer):
     target_specialties = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
     summary = serializers.JSONField(read_only=True)
     policy_version = serializers.IntegerField(source="policy.version", read_only=True, allow_null=True)
-    selection_job = serializers.PrimaryKeyRelatedField(read_only=True)
+    selection_job = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = CallUpOrder
