@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.ratelimit import rate_limited
+
 from .choices import ReportStatus
 from .models import Report
 
@@ -21,6 +23,7 @@ def find(code: str) -> Report | None:
 
 @require_GET
 @never_cache
+@rate_limited("verify")
 def verify_page(request, code):
     report = find(code)
     return render(request, "reports/verify.html", {"report": report, "code": code}, status=200 if report else 404)
@@ -28,6 +31,7 @@ def verify_page(request, code):
 
 @require_GET
 @never_cache
+@rate_limited("verify")
 def verify_api(request, code):
     report = find(code)
     if report is None:

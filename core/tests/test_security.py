@@ -81,3 +81,13 @@ def test_session_and_csrf_cookies_are_httponly(users, settings):
     client = Client()
     client.post(reverse("login"), {"username": "t_staff", "password": PASSWORD})
     assert client.cookies["sessionid"]["httponly"]
+
+
+def test_public_verification_is_rate_limited(settings, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PORTAL_RATE_LIMITS = {"verify": "2/minute"}
+    codes = [client.get("/api/verify/report/made-up-code/").status_code for _ in range(3)]
+    assert codes == [404, 404, 429]
+    assert client.get("/verify/report/made-up-code/").status_code == 429
