@@ -15,7 +15,7 @@ import uuid
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 
 from .choices import AuditAction
 
@@ -174,10 +174,6 @@ def audit_context(user=None, request_id: str | None = None, reason: str = ""):
         _context.reset(token)
 
 
-def current_actor() -> Actor | None:
-    return _context.get()
-
-
 def current_request_id() -> str:
     actor = _context.get()
     return actor.request_id if actor else ""
@@ -231,14 +227,3 @@ def log_pii_export(user, model, count: int, description: str) -> None:
         request_id=current_request_id(),
         message=description,
     )
-
-
-def atomic_with_context(user, reason: str = ""):
-    """A transaction whose writes are attributed to `user`."""
-
-    @contextmanager
-    def _cm():
-        with audit_context(user, reason=reason), transaction.atomic():
-            yield
-
-    return _cm()

@@ -45,10 +45,6 @@ class RegionQuerySet(ScopedQuerySet):
     def townships(self):
         return self.filter(level=RegionLevel.TOWNSHIP)
 
-    def by_code(self, code: str):
-        """A region by its public code; a bare zipcode shared by several districts is ambiguous."""
-        return self.get(code=code.upper() if code[:3].upper() == "TW-" else code)
-
 
 class Region(BilingualNameMixin, models.Model):
     """A county/municipality (ISO 3166-2:TW code) or a township/district (3-digit zipcode).

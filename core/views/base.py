@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -45,13 +44,7 @@ class ScopedQuerysetMixin:
 
 
 class ScopedObjectMixin(ScopedQuerysetMixin):
-    def get_object(self, queryset=None):
-        try:
-            return super().get_object(queryset)
-        except Http404:
-            raise
-        except self.get_queryset().model.DoesNotExist as exc:
-            raise Http404 from exc
+    """Detail and edit views: the object comes from the scoped queryset, so out of scope is DetailView's 404."""
 
 
 class KeysetListMixin:
