@@ -300,3 +300,7 @@ class Candidate(models.Model):
     @property
     def in_first_wave(self) -> bool:
         return self.rank is not None and not self.excluded
+
+
+# The notices sub-package's models belong to this app (app label "mobilization").
+from .notices.models import DeliveryMessage, Notice, NoticeBatch, NoticeEvent, Postponement  # noqa: E402, F401
