@@ -10,3 +10,20 @@ class MobilizationConfig(AppConfig):
         (_("Call-up orders"), "mobilization:order-list", "mobilization.view_calluporder"),
         (_("Call-up rules"), "mobilization:policy", "mobilization.add_rulepolicy"),
     ]
+
+    def ready(self):
+        from celery.signals import worker_ready
+        from django.conf import settings
+
+        # Every two minutes the scheduler looks for issuing jobs that lost their worker (see notices.issuing).
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}
+        )
+        worker_ready.connect(_resume_after_start, weak=False, dispatch_uid="mobilization-resume-issuing")
+
+
+def _resume_after_start(sender=None, **kwargs):
+    """A worker that (re)starts asks for interrupted issuing jobs at once; a pool process does the work."""
+    from .tasks import resume_issuing
+
+    resume_issuing.apply_async(kwargs={"worker_started": True}, retry=False)

@@ -20,6 +20,39 @@ def select_candidates(job_id: int, order_id: int) -> None:
             raise
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def issue_notices(job_id: int, order_id: int) -> None:
+    """Write the order's notices chunk by chunk and send out its township batches (idempotent, resumable)."""
+    from .notices import issuing
+
+    try:
+        issuing.run(job_id, order_id)
+    except Exception as exc:
+        issuing.failed(job_id, order_id, str(exc) or type(exc).__name__)
+        if not _eager():
+            raise
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_notice_batch(job_id: int, batch_id: int) -> None:
+    """Render one township part of an order's notices to PDF and hand it to the delivery channels."""
+    from .notices import issuing
+
+    try:
+        issuing.render_batch(job_id, batch_id)
+    except Exception as exc:
+        issuing.batch_failed(job_id, batch_id, str(exc) or type(exc).__name__)
+        if not _eager():
+            raise
+
+
+@shared_task(name="mobilization.resume_issuing")
+def resume_issuing(worker_started: bool = False) -> list[int]:
+    from .notices import issuing
+
+    return issuing.resume_interrupted(worker_started=worker_started)
+
+
 def _eager() -> bool:
     from django.conf import settings
 

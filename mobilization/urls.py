@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .notices import views as notice_views
 
 app_name = "mobilization"
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     path("orders/<int:pk>/do/<str:name>/", views.order_action, name="order-action"),
     path("orders/<int:pk>/candidates/<str:name>/", views.candidate_change, name="candidate-change"),
     path("policy/", views.PolicyView.as_view(), name="policy"),
+    path("notices/batches/<int:pk>/download/", notice_views.batch_download, name="notice-batch-download"),
 ]

@@ -1,8 +1,11 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from ..notices.api import NoticeViewSet, PostponementViewSet
 from .views import EligibilityView, OrderViewSet
 
 router = DefaultRouter()
 router.register("orders", OrderViewSet, basename="order")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("postponements", PostponementViewSet, basename="postponement")
 urlpatterns = [path("eligibility/", EligibilityView.as_view(), name="eligibility"), *router.urls]

@@ -16,6 +16,7 @@ from reservists.models import Reservist
 from .. import rules, services
 from ..choices import Decision
 from ..models import CallUpOrder, Candidate
+from ..notices.api import OrderNoticeActions
 from .serializers import (
     CandidateChangeSerializer,
     CandidateSerializer,
@@ -75,7 +76,7 @@ class CandidatePagination(CountedPagination):
         return KnownCountPaginator(*args, known_count=self.known_count, **kwargs)
 
 
-class OrderViewSet(ScopedCreateListRetrieveUpdateViewSet):
+class OrderViewSet(OrderNoticeActions, ScopedCreateListRetrieveUpdateViewSet):
     """Call-up orders. Writes go through services; actions move the order through its states."""
 
     queryset = CallUpOrder.objects.all().select_related("policy").prefetch_related("target_regions")

@@ -149,7 +149,7 @@ class Postponement(TimeStampedModel):
     """An Art. 31 postponement: illness or a major personal event, at most three days."""
 
     notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="postponements")
-    kind = models.CharField(_("ground"), max_length=12, choices=PostponementKind.choices)
+    kind = models.CharField(_("ground"), max_length=12, choices=PostponementKind.choices, blank=True)
     reason = models.TextField(_("reason"))
     days = models.PositiveSmallIntegerField(_("days"))
     status = models.CharField(
