@@ -18,8 +18,10 @@ import base64
 import datetime
 import logging
 import secrets
+import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
@@ -41,7 +43,6 @@ from .models import Notice, NoticeBatch
 log = logging.getLogger(__name__)
 
 JOB_KIND = "mobilization.issue"
-CHUNK = 5000
 DEFAULT_REPORT_TIME = datetime.time(8, 0)
 LOCK_ISSUE, LOCK_BATCH = 51_001, 51_002  # advisory-lock classes (first key); the second key is the row id
 ISSUABLE_STATUSES = {OrderStatus.APPROVED, OrderStatus.ISSUING, OrderStatus.ISSUED, OrderStatus.FAILED}
@@ -206,12 +207,15 @@ def write_notices(job_id: int, order: CallUpOrder, people: list[tuple]) -> None:
     total = len(people)
     jobs.set_progress(job_id, done=0, total=total, message=_("Writing the notices"))
     done = 0
-    for start_at in range(0, total, CHUNK):
-        chunk = people[start_at : start_at + CHUNK]
+    size = max(1, settings.NOTICE_ISSUE_CHUNK)
+    for start_at in range(0, total, size):
+        chunk = people[start_at : start_at + size]
         first, last = start_at + 1, start_at + len(chunk)
         present = Notice.objects.filter(order=order, sequence__range=(first, last)).count()
         if present < len(chunk):
             _write_chunk(order, prefix, units, chunk, first)
+            if settings.NOTICE_ISSUE_PAUSE:
+                time.sleep(settings.NOTICE_ISSUE_PAUSE)
         done += len(chunk)
         jobs.set_progress(job_id, done=done, message=_("Writing the notices: %(n)s of %(t)s") % {"n": done, "t": total})
 
