@@ -10,3 +10,11 @@ def run_on_commit(django_capture_on_commit_callbacks):
             return fn(*args, **kwargs)
 
     return runner
+
+
+@pytest.fixture
+def issuable(users):
+    """An approved nationwide Educational order over a small registry, ready to issue (see notice_world)."""
+    from .notice_world import approved_order
+
+    return approved_order(users)

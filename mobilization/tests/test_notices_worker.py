@@ -1,0 +1,125 @@
+"""Issuing with a real Celery worker on Redis: the worker is killed by a signal in the middle of writing the
+notices, started again, and the job finishes with exactly one notice per called person, none missing."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import connection
+
+from config.celery import app as celery_app
+from core.choices import JobStatus
+from core.models import Job
+from mobilization.choices import OrderStatus
+from mobilization.models import CallUpOrder, Notice, NoticeBatch
+from mobilization.notices import issuing
+from mobilization.notices.choices import BatchStatus
+
+from .helpers import make_reservist
+from .notice_world import approved_order
+
+ROOT = Path(__file__).resolve().parents[2]
+PEOPLE = 120  # on top of the world's eight; chunks of 10 with a pause: the kill lands mid-way
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker(name: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "NOTICE_ISSUE_CHUNK": "10",
+        "NOTICE_ISSUE_PAUSE": "0.25",
+        "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+    }
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
+    command += ["--without-mingle", "--without-gossip", "--loglevel=INFO", "-n", f"{name}@%h"]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the kill takes the pool process too
+    )
+
+
+def kill(worker: subprocess.Popen) -> None:
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def real_broker():
+    """Send tasks to Redis for real (the suite runs Celery eagerly), on an empty queue."""
+    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = eager
+    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killed_worker_restarts_and_the_job_finishes_exactly_once(users, real_broker):
+    # Without the review exclusion: the selection runs again below, once the extra people are in the registry.
+    world = approved_order(users, quota=PEOPLE + 8, exclude_one=False)
+    extra = [make_reservist(reserve_unit=world.unit, township_code="220") for _ in range(PEOPLE)]
+    # The new people join the candidates as a fresh selection would have them.
+    CallUpOrder.objects.filter(pk=world.order.pk).update(status=OrderStatus.SELECTING)
+    from mobilization import services
+
+    services.run_selection(world.order.pk)
+    CallUpOrder.objects.filter(pk=world.order.pk).update(status=OrderStatus.APPROVED)
+    world.order.refresh_from_db()
+    expected = {r.pk for r in world.called} | {r.pk for r in extra}
+
+    worker = start_worker("first")
+    try:
+        job = issuing.start(user=users.staff, order=world.order)
+        # Kill it once some chunks are committed and many are still to come.
+        wait_for(lambda: Notice.objects.filter(order=world.order).count() >= 30, 120, "the first chunks")
+        kill(worker)
+        written = Notice.objects.filter(order=world.order).count()
+        assert 30 <= written < PEOPLE, written  # really in the middle
+        assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
+        worker = start_worker("second")  # on start it resumes the interrupted job
+        finished = wait_for(
+            lambda: Job.objects.filter(pk=job.pk, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]).first(),
+            180,
+            "the job to finish",
+        )
+    finally:
+        kill(worker)
+    assert finished.status == JobStatus.SUCCEEDED, finished.error
+    people = list(Notice.objects.filter(order=world.order).values_list("reservist_id", flat=True))
+    assert len(people) == len(set(people)) == len(expected)
+    assert set(people) == expected
+    assert sorted(Notice.objects.filter(order=world.order).values_list("sequence", flat=True)) == list(
+        range(1, len(expected) + 1)
+    )
+    world.order.refresh_from_db()
+    assert world.order.status == OrderStatus.ISSUED
+    assert not NoticeBatch.objects.filter(order=world.order).exclude(status=BatchStatus.READY).exists()
