@@ -48,7 +48,9 @@ def test_call_up_fill_rate_against_quota(registry):
     nation = call_ups.gather(ReportScope.parse("nation"), AS_OF)
     assert nation["orders"] == 3 and nation["live_orders"] == 2
     assert (nation["filled"], nation["quota"]) == (min(5, 4) + 2, 8)
-    assert nation["no_shows"] is None  # no attendance records in the portal yet
+    assert (nation["no_shows"], nation["due"]) == (0, 0)  # no notices yet: the rate says "no data yet"
+    no_show = next(i for i in call_ups.indicators(nation) if i.key == "call_ups.no_show_rate")
+    assert no_show.value is None
     fill = next(i for i in call_ups.indicators(nation) if i.key == "call_ups.fill_rate")
     assert fill.value == 0.75 and fill.status == "bad"
 
@@ -58,6 +60,51 @@ def test_call_up_fill_rate_against_quota(registry):
     assert county["first_wave_people"] == 3 + 2
     taipei = call_ups.gather(ReportScope.parse("TW-TPE"), AS_OF)
     assert taipei["live_orders"] == 1 and taipei["first_wave_people"] == 2 and taipei["quota"] == 0
+
+
+def notices(order, people, attendance):
+    from mobilization.models import Notice
+
+    return [
+        Notice.objects.create(
+            order=order,
+            reservist=p,
+            township_id=p.township_id,
+            sequence=i + 1,
+            number=f"{order.pk}-{i + 1}",
+            report_date=order.report_date,
+            report_time=datetime.time(8),
+            assembly_point="營區",
+            verification_code=f"CODE{order.pk}X{i}",
+            attendance=value,
+        )
+        for i, (p, value) in enumerate(zip(people, attendance, strict=True))
+    ]
+
+
+def test_no_shows_and_postponements_come_from_the_notices(registry):
+    from mobilization.models import Postponement
+
+    nwt, tpe = registry["nwt"], registry["tpe"]
+    order = make_order("全國教召", quota=10, status="issued")
+    made = notices(order, nwt[:4] + tpe[:2], ["present", "absent", "present", None, "absent", "absent"])
+    Postponement.objects.create(
+        notice=made[3],
+        kind="illness",
+        reason="住院",
+        days=2,
+        status="approved",
+        original_report_date=order.report_date,
+        new_report_date=order.report_date + datetime.timedelta(days=2),
+    )
+    nation = call_ups.gather(ReportScope.parse("nation"), AS_OF)
+    assert (nation["due"], nation["no_shows"], nation["postponements"]) == (5, 3, 1)
+    rate = next(i for i in call_ups.indicators(nation) if i.key == "call_ups.no_show_rate")
+    assert rate.value == 3 / 5 and rate.status == "bad"
+    county = call_ups.gather(ReportScope.parse("TW-NWT"), AS_OF)
+    assert (county["due"], county["no_shows"], county["postponements"]) == (3, 1, 1)
+    taipei = call_ups.gather(ReportScope.parse("TW-TPE"), AS_OF)
+    assert (taipei["due"], taipei["no_shows"], taipei["postponements"]) == (2, 2, 0)
 
 
 def test_civil_defense_section_matches_the_records(users):
