@@ -9,6 +9,7 @@ class MobilizationConfig(AppConfig):
     nav: list = [
         (_("Call-up orders"), "mobilization:order-list", "mobilization.view_calluporder"),
         (_("Call-up rules"), "mobilization:policy", "mobilization.add_rulepolicy"),
+        (_("Postponements"), "mobilization:postponement-list", "mobilization.view_postponement"),
     ]
 
     def ready(self):
