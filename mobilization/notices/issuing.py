@@ -229,6 +229,9 @@ def _write_chunk(order, prefix, units, chunk, first) -> None:
     for attempt in range(3):  # a verification-code collision (2^-80 per pair) gets fresh codes
         try:
             with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # A chunk lost to a crash before it reached the disk is written again on resume.
+                    cursor.execute("SET LOCAL synchronous_commit = off")
                 _insert(order, prefix, rows)
             return
         except IntegrityError:
