@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -623,7 +624,7 @@ class NoShowCsvView(OrderPageMixin, View):
         writer = csv.writer(Echo())
         header = [
             _("notice number"),
-            _("name"),
+            pgettext("person", "name"),
             _("township code"),
             _("township"),
             _("report date"),

@@ -377,7 +377,7 @@ def test_upload_records_attendance_set_based(users, upload):
     # The same file again changes nothing; a correction removes the service record.
     upload(logged_in(users.township), order, content)
     assert NoticeEvent.objects.filter(event__startswith="attendance.").count() == 3
-    upload(logged_in(users.township), order, f"召集令號碼,是否報到\n{a.number},否\n".encode(), name="fix.csv")
+    upload(logged_in(users.township), order, f"召集令字號,是否報到\n{a.number},否\n".encode(), name="fix.csv")
     assert set(ServiceRecord.objects.values_list("reference", flat=True)) == {c.number}
 
 
@@ -391,8 +391,8 @@ def test_upload_with_a_bad_row_records_nothing_and_lists_every_problem(users, up
     assert job.status == JobStatus.FAILED
     assert [(e["row"], e["column"]) for e in job.result["errors"]] == [
         (3, "是否報到"),
-        (4, "召集令號碼"),
-        (5, "召集令號碼"),
+        (4, "召集令字號"),
+        (5, "召集令字號"),
     ]
     assert "也許" in job.result["errors"][0]["message"]
     assert 'id="import-errors"' in response.content.decode()
@@ -443,7 +443,7 @@ def test_no_shows_grouped_per_township_with_csv(users):
     assert {n.township.code for n in clerk.context["notices"]} == {"220"}
     csv_response = logged_in(users.township).get(reverse("mobilization:order-no-shows-csv", args=[order.pk]))
     lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").splitlines()
-    assert len(lines) == 3 and lines[0].startswith("召集令號碼")
+    assert len(lines) == 3 and lines[0].startswith("召集令字號")
     assert "王*明" in lines[1] and "王小明" not in "".join(lines)
 
 
