@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .audit import audit_context
@@ -81,13 +81,45 @@ def fail(job_id: int, error: str) -> None:
     )
 
 
+def connection_lost(exc: BaseException) -> bool:
+    """Whether `exc` is the database connection dying (server restart, killed backend, network cut), as
+    opposed to the database refusing one statement (a lock or statement timeout) on a working connection.
+
+    Told by the SQLSTATE: none at all (the client lost the socket), class 08 (connection exception) or
+    57P01-57P03 (the server shutting the session down). Django has already reconnected by the time the caller
+    sees the error (`atomic` drops a connection whose rollback fails), so the connection can't be asked."""
+    from django.db import InterfaceError, OperationalError, connection
+
+    driver = connection.Database
+    if isinstance(exc, (InterfaceError, driver.InterfaceError)):
+        return True
+    if isinstance(exc, (OperationalError, driver.OperationalError)):
+        cause = exc if isinstance(exc, driver.Error) else exc.__cause__
+        code = getattr(cause, "pgcode", None) or ""
+        return code == "" or code.startswith("08") or code in {"57P01", "57P02", "57P03"}
+    return False
+
+
+def failure_message(exc: BaseException) -> str:
+    """What the job's page says: a translated sentence for a lost connection, else the exception's message."""
+    if connection_lost(exc):
+        return _(
+            "The database connection was lost while the job was running. Its unfinished work was rolled back, "
+            "so nothing was half-saved; start it again."
+        )
+    return str(exc) or type(exc).__name__
+
+
 def _record_failure(job_id: int, detail: str) -> None:
-    """Write the failure even when the error was the database connection itself going away."""
+    """Write the failure even when the error was the database connection itself going away: then the dead
+    connection is dropped and the write goes through a new one."""
     from django.db import InterfaceError, OperationalError, connection
 
     try:
         fail(job_id, detail)
     except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise  # a caller's transaction is open on the dead connection; it must unwind first
         connection.close()
         fail(job_id, detail)
 
@@ -110,7 +142,8 @@ def running(job_id: int, *, finish_on_exit: bool = True):
         with audit_context(job.created_by, reason=f"job {job.kind} #{job.pk}"):
             yield job
     except Exception as exc:
-        detail = str(exc) or type(exc).__name__
+        with translation.override(job.params.get("language") or translation.get_language()):
+            detail = failure_message(exc)
         _record_failure(job_id, detail)
         log.error("job %s failed: %s\n%s", job_id, detail, traceback.format_exc())
         raise

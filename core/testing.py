@@ -15,6 +15,8 @@ and get tests for anonymous (login redirect / 401), no permission (403), out of 
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -189,3 +191,67 @@ class ScopedAPIContract:
         response = api_client(users.get(self.allowed)).get(self.detail_url(obj))
         assert response.status_code == 200
         assert response.json()["id"] == obj.pk
+
+
+# ----- faults -------------------------------------------------------------------------------------
+
+
+def terminate_backend(using: str = "default") -> int:
+    """Kill the PostgreSQL backend of Django's connection `using`, from a second connection, as a crash or a
+    network cut would, and wait until the server has dropped it. Returns the killed backend's pid.
+
+    The Django connection is left as it is: its next statement or commit fails as in production."""
+    from django.db import connections
+
+    victim = connections[using]
+    victim.ensure_connection()
+    pid = victim.connection.get_backend_pid()
+    killer = victim.copy()  # same settings (the test database), its own server connection
+    try:
+        with killer.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            for _ in range(500):  # bounded: the backend ends within milliseconds
+                cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+                if cursor.fetchone() is None:
+                    break
+                time.sleep(0.01)
+            else:
+                raise AssertionError(f"backend {pid} survived pg_terminate_backend")
+    finally:
+        killer.close()
+    return pid
+
+
+@dataclass
+class ConnectionKill:
+    pattern: str
+    after: int
+    seen: int = 0
+    killed_pid: int | None = None
+
+
+@contextmanager
+def connection_lost_after(pattern: str, after: int = 1, using: str = "default"):
+    """Inside the block, the database connection dies right after the `after`-th statement whose SQL contains
+    `pattern` has run (so that statement's rows are written but not committed). Yields a ConnectionKill whose
+    `killed_pid` says whether it happened. Statements sent through the raw driver cursor (COPY) don't count.
+
+        with connection_lost_after("INSERT INTO reservists_reservist") as kill:
+            with pytest.raises(DatabaseError):
+                run_import(job.pk)
+        assert kill.killed_pid
+    """
+    from django.db import connections
+
+    state = ConnectionKill(pattern, after)
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if state.killed_pid is None and pattern in sql:
+            state.seen += 1
+            if state.seen >= after:
+                state.killed_pid = terminate_backend(using)
+        return result
+
+    with connections[using].execute_wrapper(wrapper):
+        yield state
