@@ -150,6 +150,8 @@ CACHES = {
 # --- Auth ---
 AUTHENTICATION_BACKENDS = [
     "core.auth.LockoutBackend",
+    # authenticates no one: loads the user's cached permissions and scope before ModelBackend looks (core.authz)
+    "core.authz.AuthorisationCacheBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -167,6 +169,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 AXES_VERBOSE = False
+# The home dashboard's panels are cached per account and grants for this long (core.dashboard).
+PORTAL_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 PORTAL_RATE_LIMITS = {
     "token": env_str("RATE_LIMIT_TOKEN", "20/minute"),
     "verify": env_str("RATE_LIMIT_VERIFY", "30/minute"),
@@ -181,6 +185,8 @@ GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# Sessions are read from Redis and written through to the database (which alone survives a Redis outage).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -265,6 +271,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "core.choices.RegionLevel",
         "JobStatusEnum": "core.choices.JobStatus",
+        "NoticeStatusEnum": "mobilization.notices.choices.NoticeStatus",
+        "NoticeBatchStatusEnum": "mobilization.notices.choices.BatchStatus",
+        "PostponementStatusEnum": "mobilization.notices.choices.PostponementStatus",
+        "PostponementKindEnum": "mobilization.notices.choices.PostponementKind",
+        "DeliveryChannelEnum": "mobilization.notices.choices.Channel",
     },
 }
 

@@ -152,7 +152,7 @@ class PostponeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PostponementKind.choices, required=False, allow_blank=True)
 
 
-class DecisionSerializer(serializers.Serializer):
+class PostponementDecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -398,7 +398,7 @@ class PostponementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def _decide(self, request, approve: bool):
         postponement = self.get_object()
-        body = DecisionSerializer(data=request.data)
+        body = PostponementDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         actions.decide_postponement(
             user=request.user, postponement=postponement, approve=approve, comment=body.validated_data["comment"]
@@ -406,12 +406,12 @@ class PostponementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         postponement.refresh_from_db()
         return Response(PostponementSerializer(postponement).data)
 
-    @extend_schema(request=DecisionSerializer, responses={200: PostponementSerializer})
+    @extend_schema(request=PostponementDecisionSerializer, responses={200: PostponementSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._decide(request, True)
 
-    @extend_schema(request=DecisionSerializer, responses={200: PostponementSerializer})
+    @extend_schema(request=PostponementDecisionSerializer, responses={200: PostponementSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         return self._decide(request, False)
