@@ -84,6 +84,7 @@ class OrderPageMixin(PortalPermissionMixin):
     """A page of one order's notices: the order must be in the user's area (else 404)."""
 
     permission_required = VIEW_NOTICES
+    model = CallUpOrder  # the URL's pk is the order's (the scope walk in tests/ checks every such page)
 
     def get_order(self) -> CallUpOrder:
         if not hasattr(self, "order"):
@@ -318,6 +319,7 @@ class NoticeDetailView(PortalPermissionMixin, TemplateView):
 
     permission_required = "mobilization.view_notice"
     template_name = "mobilization/notices/notice_detail.html"
+    model = Notice
 
     def get(self, request, pk):
         notice = get_object_or_404(notice_queryset(request.user), pk=pk)
@@ -386,6 +388,7 @@ class NoticePdfView(PortalPermissionMixin, View):
 
     permission_required = "mobilization.view_notice"
     http_method_names = ["get"]
+    model = Notice
 
     def get(self, request, pk):
         from . import pdf
