@@ -13,6 +13,8 @@ os.environ.setdefault("RATE_LIMIT_TOKEN", "10000/minute")
 os.environ.setdefault("RATE_LIMIT_VERIFY", "10000/minute")
 # Tests log MND users in with force_login; the two-factor tests switch this on themselves.
 os.environ.setdefault("REQUIRE_2FA", "0")
+# Tests read the dashboard right after changing data; core's dashboard test switches the cache on itself.
+os.environ.setdefault("DASHBOARD_CACHE_SECONDS", "0")
 
 from .env import env_bool  # noqa: E402
 from .settings import *  # noqa: E402,F403

@@ -14,7 +14,9 @@ class CoreConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import audit, roles
+        from . import audit, authz, roles
+
+        authz.connect_signals()  # cached permissions and scope follow every grant change
 
         # Every migrate (including the test database's) installs audit triggers and the role permissions.
         post_migrate.connect(audit.install_triggers_on_migrate, dispatch_uid="core.audit.triggers")

@@ -1,13 +1,21 @@
 """The role dashboard is assembled from panels that each app contributes.
 
 An app may add `dashboard.py` with `def panels(request) -> list[Panel]`; panels must only count what
-`for_user` lets the user see, and must be cheap (no full-table COUNT on the registry).
+`for_user` lets the user see, and must be cheap (no full-table COUNT on the registry). They may depend on the
+user (permissions, scope) and the language only: the assembled panels are cached per account and grants
+(core.authz.cache_key), language and day for settings.PORTAL_DASHBOARD_CACHE_SECONDS, so the home page is a
+cache read; its figures may be that many seconds old.
 """
 
 from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from . import authz
 
 
 @dataclass
@@ -28,6 +36,19 @@ class Panel:
 
 
 def collect_panels(request) -> list[Panel]:
+    seconds = getattr(settings, "PORTAL_DASHBOARD_CACHE_SECONDS", 0)
+    account = authz.cache_key(request.user) if seconds else None
+    if account is None:
+        return _collect(request)
+    key = f"portal:dashboard:{account}:{translation.get_language()}:{timezone.localdate().isoformat()}"
+    panels = cache.get(key)
+    if panels is None:
+        panels = _collect(request)
+        cache.set(key, panels, seconds)
+    return panels
+
+
+def _collect(request) -> list[Panel]:
     panels: list[Panel] = []
     for config in apps.get_app_configs():
         if config.name == "core":

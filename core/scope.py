@@ -39,29 +39,35 @@ class UserScope:
 
 
 def get_scope(user) -> UserScope:
-    """The user's scope, computed once per user object (a request)."""
+    """The user's scope: once per user object (a request), from the shared cache (core.authz) when it can."""
     if user is None or not user.is_authenticated or not user.is_active:
         return UserScope()
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
+    from .authz import load
+
+    if load(user) is not None:  # a real account: its scope comes with its cached authorisation
+        return user._portal_scope
     scope = _compute_scope(user)
     user._portal_scope = scope
     return scope
 
 
 def clear_scope_cache(user) -> None:
-    for attr in ("_portal_scope", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-        if hasattr(user, attr):
-            delattr(user, attr)
+    """Forget what this user object holds about its grants (the shared cache follows grant changes itself)."""
+    from .authz import forget
+
+    forget(user)
 
 
-def _compute_scope(user) -> UserScope:
+def _compute_scope(user, perms: frozenset[str] | None = None) -> UserScope:
+    """From the database. `perms`: the user's model permissions when the caller already has them."""
     from guardian.shortcuts import get_objects_for_user
 
     from .models import Organisation, Region
 
-    if user.is_superuser or user.has_perm(NATION_PERM):
+    if user.is_superuser or (NATION_PERM in perms if perms is not None else user.has_perm(NATION_PERM)):
         return UserScope(nation=True)
     granted = get_objects_for_user(user, f"core.{REGION_PERM}", klass=Region, accept_global_perms=False).values_list(
         "id", flat=True

@@ -38,7 +38,9 @@ def requires_2fa(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=[r.value for r in REQUIRED_ROLES]).exists()
+    from .authz import roles
+
+    return any(role.value in roles(user) for role in REQUIRED_ROLES)
 
 
 class RequireTwoFactorMiddleware:

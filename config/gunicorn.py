@@ -1,0 +1,18 @@
+"""gunicorn settings for the portal (`gunicorn -c config/gunicorn.py config.wsgi:application`).
+
+Sync workers, one request each: the pages are CPU-bound Python with short database waits, so on N cores about
+2N+1 processes keep the cores busy while some wait on PostgreSQL, without threads contending for the GIL.
+WEB_CONCURRENCY and GUNICORN_THREADS override; GUNICORN_BIND sets the address.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
+keepalive = 5  # the reverse proxy and the load test reuse connections
+accesslog = None  # the proxy logs requests; the portal's own audit log records who saw what
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
