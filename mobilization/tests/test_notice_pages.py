@@ -390,7 +390,13 @@ def test_upload_records_attendance_set_based(users, upload):
         c.number: "present",
     }
     assert set(ServiceRecord.objects.values_list("reference", flat=True)) == {a.number, c.number}
-    assert NoticeEvent.objects.filter(event__startswith="attendance.").count() == 3
+    assert set(NoticeEvent.objects.values_list("event", "user_name")) == {
+        ("attendance.present", "t_township"),
+        ("attendance.absent", "t_township"),
+    }
+    # The rows written by COPY are in the audit log under the clerk's name.
+    logged = AuditEvent.objects.filter(table_name="reservists_servicerecord", action="create")
+    assert set(logged.values_list("username", flat=True)) == {"t_township"} and logged.count() == 2
     # The same file again changes nothing; a correction removes the service record.
     upload(logged_in(users.township), order, content)
     assert NoticeEvent.objects.filter(event__startswith="attendance.").count() == 3
