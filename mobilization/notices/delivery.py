@@ -24,6 +24,7 @@ from core.templatetags.portal import roc_date
 
 from .choices import Channel, NoticeStatus
 from .models import DeliveryMessage, Notice, NoticeEvent
+from .pdf import verify_url
 
 DEFAULT_BACKEND = "mobilization.notices.delivery.DatabaseBackend"
 
@@ -97,10 +98,6 @@ def send(messages: list[OutgoingMessage]) -> None:
 # ----- what is sent --------------------------------------------------------------------------------
 
 
-def verify_url(notice: Notice) -> str:
-    return f"{settings.PORTAL_PUBLIC_URL.rstrip('/')}/verify/{notice.verification_code}/"
-
-
 def alert_text(notice: Notice, reissued: bool = False) -> str:
     """The SMS/e-mail text (Traditional Chinese: it goes to the person, not to a portal user)."""
     with override("zh-hant"):
@@ -111,7 +108,7 @@ def alert_text(notice: Notice, reissued: bool = False) -> str:
             "date": roc_date(notice.report_date),
             "time": notice.report_time.strftime("%H:%M"),
             "place": notice.assembly_point,
-            "url": verify_url(notice),
+            "url": verify_url(notice.verification_code),
         }
 
 
