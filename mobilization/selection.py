@@ -4,9 +4,20 @@ Every check of `rules.evaluate` appears here as a SQL condition over aggregates 
 and grants, and the reasons are built as the same JSON objects in the same order, so the stored decision of
 each person equals the one-person engine's (tests/test_bulk_property.py checks this on random registries).
 Only constants from the policy and the order enter the SQL, all as parameters.
+
+Where the time goes over a million people (EXPLAIN ANALYZE, see bench/bench_mobilization.py), and so the shape:
+- reasons: each one is JSON text (its constant parts, serialised here, are parameters) joined per row and
+  parsed once into jsonb, only for the rows that have any; building nested jsonb objects per row cost twice as much;
+- the rank order (decision, retirement date descending, id) is one bigint key and the id, so the sort compares
+  integers instead of falling through three keys on every tie of the four decisions;
+- the decision, the key and the columns the reasons need are computed once below the sort (OFFSET 0 keeps that
+  subquery from being flattened into the window's input), the reasons above it.
 """
 
 from __future__ import annotations
+
+import datetime
+import json
 
 from django.db import connection
 
@@ -15,27 +26,74 @@ from reservists.models import PriorityGrant, Reservist, ServiceRecord
 from . import rules
 from .models import Candidate
 
-
-def _obj(article: str, code_sql: str, item: str | None, effect: str, params_sql: str = "'{}'::jsonb") -> str:
-    item_sql = "NULL" if item is None else f"'{item}'"
-    return (
-        f"jsonb_build_object('article', '{article}', 'item', {item_sql}, 'code', {code_sql}, "
-        f"'effect', '{effect}', 'params', {params_sql})"
-    )
+# The decisions in rank order: dorder 0..3 in the SQL is an index into this tuple.
+_DORDER = (rules.ELIGIBLE, rules.LATER, rules.SUCCESSIVE, rules.INELIGIBLE)
 
 
-def _when(cond: str, obj: str) -> str:
-    return f"CASE WHEN {cond} THEN {obj} END"
+class _Expr:
+    """A value of a reason computed per row: `sql` gives the JSON text of the value."""
+
+    def __init__(self, sql: str):
+        self.sql = sql
 
 
-def _conds(reasons: list[str]) -> list[str]:
-    return [r[len("CASE WHEN ") : r.rindex(" THEN jsonb_build_object(")] for r in reasons]
+def _number(sql: str) -> _Expr:
+    return _Expr(f"({sql})::text")
+
+
+def _string(sql: str) -> _Expr:
+    return _Expr(f"to_json(({sql})::text)::text")
+
+
+def _iso_date(sql: str) -> _Expr:
+    """A date as JSON text "YYYY-MM-DD" (digits and dashes only: no escaping needed)."""
+    return _Expr(f"'\"' || to_char({sql}, 'YYYY-MM-DD') || '\"'")
+
+
+class _Reasons:
+    """The reasons of rules.evaluate as (condition, SQL giving the reason's JSON text), in the engine's order."""
+
+    def __init__(self, params: dict):
+        self.params = params
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, cond: str, article: str, code, item: str | None, effect: str = rules.INELIGIBLE, **values) -> None:
+        exprs: list[str] = []
+
+        def mark(value):
+            if isinstance(value, _Expr):
+                exprs.append(value.sql)
+                return f"@@{len(exprs) - 1}@@"
+            return value
+
+        obj = {
+            "article": article,
+            "item": item,
+            "code": mark(code),
+            "effect": effect,
+            "params": {k: mark(v) for k, v in values.items()},
+        }
+        text = json.dumps(obj, ensure_ascii=False)
+        parts = []
+        for i, sql in enumerate(exprs):
+            before, text = text.split(f'"@@{i}@@"', 1)
+            parts += [self._const(before), sql]
+        parts.append(self._const(text))
+        self.items.append((cond, " || ".join(parts)))
+
+    def _const(self, text: str) -> str:
+        key = f"j{len(self.params)}"
+        self.params[key] = text
+        return f"%({key})s::text"
+
+    def sql(self, grants: str) -> str:
+        """jsonb: the array of the reasons that apply, then the grants' (text, NULL without any)."""
+        pieces = [f"CASE WHEN {cond} THEN {text} END" for cond, text in self.items] + [grants]
+        return f"coalesce(('[' || nullif(concat_ws(',', {', '.join(pieces)}), '') || ']')::jsonb, '[]'::jsonb)"
 
 
 def window_cutoff(start, years: int):
     """The earliest retirement date whose N-th anniversary (rules.add_years) is on or after `start`."""
-    import datetime
-
     day = rules.add_years(start, -years)
     while rules.add_years(day, years) < start:
         day += datetime.timedelta(days=1)
@@ -58,7 +116,11 @@ def build_sql(
     added_manually: bool = False,
     bare: bool = False,
 ):
-    """(sql, params) inserting the candidates of the target population for `order_id`."""
+    """(sql, params) inserting the candidates of the target population for `order_id`.
+
+    The conditions are written over the columns of `d` (status, retirement_date, n, temp_days), so the same
+    text decides in `d` and explains in the final SELECT.
+    """
     params: dict = {
         "order": order_id,
         "start": proposal.start_date,
@@ -84,118 +146,79 @@ def build_sql(
             params[key] = list(values)
 
     kind = proposal.mobilization_type
-    reasons = [_when("t.status <> 'active'", _obj("24", "'registry.' || t.status", "1", rules.INELIGIBLE))]
-    inel = ["t.status <> 'active'"]
+    reasons = _Reasons(params)
+    reasons.add("status <> 'active'", "24", _string("'registry.' || status"), "1")
+    inel = ["status <> 'active'"]
     counted = rules.counted_types(kind, policy)
     params["counted"] = list(counted) or ["-"]
     params["relevant"] = list(counted) + ([rules.TEMPORARY] if kind == rules.TEMPORARY else [])
 
     if kind == rules.TEMPORARY:
         if proposal.wartime:
-            reasons.append(_when("TRUE", _obj("26", "'art26.wartime_as_general'", "2", "info")))
+            reasons.add("TRUE", "26", "art26.wartime_as_general", "2", "info")
         else:
             params["cap"] = policy.temporary_cap_days
-            cond = "coalesce(s.temp_days, 0) + %(days)s > %(cap)s"
+            cond = "coalesce(temp_days, 0) + %(days)s > %(cap)s"
             inel.append(cond)
-            reasons.append(
-                _when(
-                    cond,
-                    _obj(
-                        "26",
-                        "'art26.cap_exceeded'",
-                        "2",
-                        rules.INELIGIBLE,
-                        "jsonb_build_object('served', coalesce(s.temp_days, 0), 'days', %(days)s, 'cap', %(cap)s)",
-                    ),
-                )
+            reasons.add(
+                cond,
+                "26",
+                "art26.cap_exceeded",
+                "2",
+                served=_number("coalesce(temp_days, 0)"),
+                days=proposal.days,
+                cap=policy.temporary_cap_days,
             )
 
     lim = rules.limits(kind, policy, overrides)
     if lim is not None:
         article, (p_window, p_times, p_days), (e_window, e_times, e_days) = lim
         pfx = f"art{article}"
-        params.update(
-            p_window=p_window, p_times=p_times, p_days=p_days, e_window=e_window, e_times=e_times, e_days=e_days
-        )
-        e_until = "(t.retirement_date + make_interval(years => %(e_window)s))::date"
+        params.update(e_window=e_window, e_times=e_times, p_times=p_times)
         # "start > retirement + N years" as a plain comparison with the first retirement date still inside.
         params["e_cutoff"] = window_cutoff(proposal.start_date, e_window)
         params["p_cutoff"] = window_cutoff(proposal.start_date, p_window)
-        expired = "t.retirement_date < %(e_cutoff)s"
+        expired = "retirement_date < %(e_cutoff)s"
         inel.append(expired)
-        reasons.append(
-            _when(
-                expired,
-                _obj(
-                    article,
-                    f"'{pfx}.window_expired'",
-                    None,
-                    rules.INELIGIBLE,
-                    f"jsonb_build_object('years', %(e_window)s, 'until', to_char({e_until}, 'YYYY-MM-DD'))",
-                ),
-            )
+        reasons.add(
+            expired,
+            article,
+            f"{pfx}.window_expired",
+            None,
+            years=e_window,
+            until=_iso_date("(retirement_date + make_interval(years => %(e_window)s))::date"),
         )
-        reasons.append(
-            _when(
-                f"NOT ({expired}) AND t.retirement_date < %(p_cutoff)s",
-                _obj(article, f"'{pfx}.window_override'", None, "info", "jsonb_build_object('years', %(e_window)s)"),
+        # Only a raised window has people between the two cut-offs (the effective window is never shorter).
+        if params["p_cutoff"] > params["e_cutoff"]:
+            reasons.add(
+                f"NOT ({expired}) AND retirement_date < %(p_cutoff)s",
+                article,
+                f"{pfx}.window_override",
+                None,
+                "info",
+                years=e_window,
             )
-        )
         # The number of days is the order's, the same for everyone: decided here, in Python.
         if proposal.days > e_days:
             inel.append("TRUE")
-            reasons.append(
-                _when(
-                    "TRUE",
-                    _obj(
-                        article,
-                        f"'{pfx}.days_exceeded'",
-                        None,
-                        rules.INELIGIBLE,
-                        "jsonb_build_object('days', %(days)s, 'max', %(e_days)s)",
-                    ),
-                )
-            )
+            reasons.add("TRUE", article, f"{pfx}.days_exceeded", None, days=proposal.days, max=e_days)
         elif proposal.days > p_days:
-            reasons.append(
-                _when(
-                    "TRUE",
-                    _obj(
-                        article,
-                        f"'{pfx}.days_override'",
-                        None,
-                        "info",
-                        "jsonb_build_object('days', %(days)s, 'max', %(e_days)s)",
-                    ),
-                )
-            )
-        n = "coalesce(s.n, 0)"
+            reasons.add("TRUE", article, f"{pfx}.days_override", None, "info", days=proposal.days, max=e_days)
+        n = "coalesce(n, 0)"
         too_many = f"{n} + 1 > %(e_times)s"
         inel.append(too_many)
-        reasons.append(
-            _when(
-                too_many,
-                _obj(
-                    article,
-                    f"'{pfx}.count_exceeded'",
-                    None,
-                    rules.INELIGIBLE,
-                    f"jsonb_build_object('count', {n}, 'max', %(e_times)s)",
-                ),
-            )
-        )
-        reasons.append(
-            _when(
+        reasons.add(too_many, article, f"{pfx}.count_exceeded", None, count=_number(n), max=e_times)
+        # Likewise only a raised number of times has people between the two limits.
+        if e_times > p_times:
+            reasons.add(
                 f"NOT ({too_many}) AND {n} + 1 > %(p_times)s",
-                _obj(
-                    article,
-                    f"'{pfx}.count_override'",
-                    None,
-                    "info",
-                    f"jsonb_build_object('count', {n}, 'max', %(e_times)s)",
-                ),
+                article,
+                f"{pfx}.count_override",
+                None,
+                "info",
+                count=_number(n),
+                max=e_times,
             )
-        )
 
     inel_sql = " OR ".join(f"({c})" for c in inel)
     needs_services = kind in (rules.TEMPORARY, rules.EDUCATIONAL, rules.DUTY, rules.ROLL_CALL) and not (
@@ -215,6 +238,7 @@ def build_sql(
         if needs_services
         else "s AS (SELECT NULL::bigint AS reservist_id, 0 AS n, 0 AS temp_days WHERE FALSE),"
     )
+    params["decisions"] = list(_DORDER)
     sql = f"""
     WITH t AS (
         SELECT r.id, r.township_id, r.specialty, r.status, r.retirement_date
@@ -223,9 +247,9 @@ def build_sql(
     {services_cte}
     g AS (
         SELECT x.reservist_id,
-               jsonb_agg(jsonb_build_object(
+               string_agg(jsonb_build_object(
                    'article', substr(x.basis, 4, 2), 'item', split_part(x.basis, '.', 2), 'code', x.basis,
-                   'effect', x.kind, 'params', '{{}}'::jsonb) ORDER BY x.basis) AS reasons,
+                   'effect', x.kind, 'params', '{{}}'::jsonb)::text, ',' ORDER BY x.basis, x.kind) AS reasons,
                bool_or(x.kind = 'successive') AS succ,
                bool_or(x.kind = 'later') AS lat
         FROM (
@@ -236,32 +260,51 @@ def build_sql(
         GROUP BY x.reservist_id
     ),
     d AS (
-        SELECT t.id, t.township_id, t.specialty, t.retirement_date,
-               CASE WHEN {inel_sql} THEN 3 WHEN g.succ THEN 2 WHEN g.lat THEN 1 ELSE 0 END AS dorder,
-               CASE WHEN {" OR ".join(f"({c})" for c in _conds(reasons))} OR g.reasons IS NOT NULL
-                    THEN to_jsonb(array_remove(ARRAY[{", ".join(reasons)}]::jsonb[], NULL))
-                         || coalesce(g.reasons, '[]'::jsonb)
-                    ELSE '[]'::jsonb END AS reasons
-        FROM t LEFT JOIN s ON s.reservist_id = t.id LEFT JOIN g ON g.reservist_id = t.id
+        SELECT id, township_id, specialty, status, retirement_date, n, temp_days, grants, dorder,
+               -- dorder, retirement_date DESC as one integer (dates are days in int4 range; the id breaks ties)
+               (dorder::bigint << 32) - (retirement_date - DATE '2000-01-01') AS sortkey
+        FROM (
+            SELECT t.id, t.township_id, t.specialty, t.status, t.retirement_date, s.n, s.temp_days,
+                   g.reasons AS grants,
+                   CASE WHEN {inel_sql} THEN 3 WHEN g.succ THEN 2 WHEN g.lat THEN 1 ELSE 0 END AS dorder
+            FROM t LEFT JOIN s ON s.reservist_id = t.id LEFT JOIN g ON g.reservist_id = t.id
+        ) j
+        OFFSET 0
     ),
     ranked AS (
-        SELECT d.*, (ARRAY['eligible', 'later', 'successive', 'ineligible'])[d.dorder + 1] AS decision,
-               row_number() OVER (ORDER BY d.dorder, d.retirement_date DESC, d.id) AS position
+        SELECT d.*, row_number() OVER (ORDER BY d.sortkey, d.id) AS position
         FROM d
     )
-    INSERT INTO {c_table} (order_id, reservist_id, township_id, specialty, decision, reasons, rank,
-                           policy_version, excluded, exclusion_reason, added_manually, added_reason)
-    SELECT %(order)s, id, township_id, specialty, decision, reasons,
-           CASE WHEN decision IN ('eligible', 'later') THEN position END,
-           %(pv)s, FALSE, '', %(manual)s, ''
-    FROM ranked ORDER BY dorder, retirement_date DESC, id  -- the window's order: no second sort
     """
+    columns = {
+        "order_id": "%(order)s",
+        "reservist_id": "id",
+        "township_id": "township_id",
+        "specialty": "specialty",
+        "decision": "(%(decisions)s::text[])[dorder + 1]",
+        "reasons": reasons.sql("grants"),
+        "rank": "CASE WHEN dorder <= 1 THEN position END",
+        "policy_version": "%(pv)s",
+        "excluded": "FALSE",
+        "exclusion_reason": "''",
+        "added_manually": "%(manual)s",
+        "added_reason": "''",
+    }
     if bare:  # the same decisions without storing them (benchmark of the query alone)
-        sql = (
-            sql[: sql.index("INSERT INTO")]
-            + "SELECT count(*), count(*) FILTER (WHERE decision = 'eligible'), "
-            + "sum(jsonb_array_length(reasons)), max(position) FROM ranked"
+        return (
+            sql
+            + f"""
+    , c AS (SELECT {", ".join(f"{v} AS {k}" for k, v in columns.items())} FROM ranked)
+    SELECT count(*), count(*) FILTER (WHERE decision = 'eligible'), sum(jsonb_array_length(reasons)), max(rank)
+    FROM c
+    """,
+            params,
         )
+    sql += f"""
+    INSERT INTO {c_table} ({", ".join(columns)})
+    SELECT {", ".join(columns.values())}
+    FROM ranked ORDER BY sortkey, id  -- the window's order: no second sort
+    """
     return sql, params
 
 
