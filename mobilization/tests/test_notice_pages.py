@@ -502,3 +502,13 @@ def test_issued_order_with_every_batch_ready_has_no_issue_button(users):
     assert 'id="do-issue"' not in page and 'id="link-batches"' in page
     response = logged_in(users.staff).post(reverse("mobilization:order-issue", args=[order.pk]), follow=True)
     assert Job.objects.count() == 0 and response.context["messages"]
+
+
+def test_a_failed_issue_can_be_resumed_but_a_failed_selection_cannot(users):
+    resumable = make_order(status=OrderStatus.FAILED)  # failed after approval (it has a decision)
+    page = logged_in(users.staff).get(reverse("mobilization:order-detail", args=[resumable.pk])).content.decode()
+    assert 'id="do-issue"' in page and 'id="link-notices"' in page
+    never_approved = make_order(status=OrderStatus.FAILED)
+    CallUpOrder.objects.filter(pk=never_approved.pk).update(decided_at=None)
+    page = logged_in(users.staff).get(reverse("mobilization:order-detail", args=[never_approved.pk])).content.decode()
+    assert 'id="do-issue"' not in page and 'id="notices"' not in page
