@@ -5,11 +5,11 @@ Sync workers, one request each: the pages are CPU-bound Python with short databa
 WEB_CONCURRENCY and GUNICORN_THREADS override; GUNICORN_BIND sets the address.
 """
 
-import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+cores = len(os.sched_getaffinity(0))  # the cores this process may use (a container's cpuset), not the host's
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cores + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 keepalive = 5  # the reverse proxy and the load test reuse connections

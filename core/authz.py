@@ -62,13 +62,18 @@ def _compute(user) -> Authorisation:
 
     from .scope import _compute_scope
 
-    backend = ModelBackend()
-    user_perms = frozenset(backend.get_user_permissions(user))
-    group_perms = frozenset(backend.get_group_permissions(user))
+    user_perms = frozenset(ModelBackend().get_user_permissions(user))
+    if user.is_superuser:
+        group_perms = frozenset(ModelBackend().get_group_permissions(user))  # every permission
+        roles = frozenset(user.groups.values_list("name", flat=True))
+    else:  # the roles and their permissions in one query (a role without permissions still has its row)
+        rows = user.groups.values_list("name", "permissions__content_type__app_label", "permissions__codename")
+        roles = frozenset(name for name, _app, _codename in rows)
+        group_perms = frozenset(f"{app}.{codename}" for _name, app, codename in rows if codename)
     return Authorisation(
         user_perms=user_perms,
         group_perms=group_perms,
-        roles=frozenset(user.groups.values_list("name", flat=True)),
+        roles=roles,
         scope=_compute_scope(user, user_perms | group_perms),
     )
 
