@@ -6,6 +6,7 @@ Targets: p95 < 100 ms, >= 200 requests/s, no errors.
 
 import csv
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -58,25 +59,48 @@ def sessions_for(user, count: int) -> list[str]:
     return keys
 
 
-def serving_cpu_seconds(server) -> dict[int, float]:
-    """CPU seconds so far of every process serving the load: gunicorn's and the database's backends."""
+def serving_cpu_seconds(server) -> dict[tuple[str, int], float]:
+    """CPU seconds so far of every process serving the load, by ("web" | "db", pid): gunicorn's processes and
+    the PostgreSQL backends connected to the bench database."""
     import psutil
     from django.db import connection
 
     database = connection.settings_dict["NAME"]
-    processes = [server, *server.children(recursive=True)]
+    processes = [("web", proc) for proc in [server, *server.children(recursive=True)]]
     for proc in psutil.process_iter(["name", "cmdline"]):
         cmdline = " ".join(proc.info["cmdline"] or [])
         if proc.info["name"] == "postgres" and f" {database} " in cmdline:
-            processes.append(proc)
+            processes.append(("db", proc))
     seconds = {}
-    for proc in processes:
+    for kind, proc in processes:
         try:
             times = proc.cpu_times()
         except psutil.Error:
             continue
-        seconds[proc.pid] = times.user + times.system
+        seconds[kind, proc.pid] = times.user + times.system
     return seconds
+
+
+def warm_up(token: str, ids: list[int], sessions: list[str]) -> None:
+    """Every worker boots, loads its templates and translations and fills the caches before the measured
+    period: the figures are a running server's, not its first seconds'."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = f"http://127.0.0.1:{PORT}"
+    calls = []
+    for session in sessions:
+        page = {"Cookie": f"sessionid={session}"}
+        api = {"Authorization": f"Token {token}"}
+        calls += [("/", page), ("/reservists/", page), ("/reservists/?township=220", page)]
+        calls += [(f"/reservists/{ids[0]}/", page), ("/api/reservists/", api), (f"/api/reservists/{ids[0]}/", api)]
+
+    def call(item):
+        path, headers = item
+        with urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=30) as response:
+            response.read()
+
+    with ThreadPoolExecutor(USERS) as pool:
+        list(pool.map(call, calls * 2))
 
 
 def main():
@@ -107,9 +131,11 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
+        warm_up(token, ids, sessions)
         import psutil
 
         cpu_before = serving_cpu_seconds(psutil.Process(server.pid))
+        generator_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with tempfile.TemporaryDirectory() as tmp:
             load_env = {
                 **env,
@@ -143,6 +169,10 @@ def main():
                 timeout=SECONDS + 120,
             )
             cpu_after = serving_cpu_seconds(psutil.Process(server.pid))
+            generator = resource.getrusage(resource.RUSAGE_CHILDREN)  # locust, waited for above
+            generator_seconds = (generator.ru_utime + generator.ru_stime) - (
+                generator_before.ru_utime + generator_before.ru_stime
+            )
             with open(f"{tmp}/load_stats.csv", encoding="utf-8") as fh:
                 rows = {row["Name"]: row for row in csv.DictReader(fh)}
         total = rows["Aggregated"]
@@ -157,12 +187,17 @@ def main():
             report("load.loadavg_1min", float(fh.read().split()[0]), "")
         # What a request costs the server (gunicorn and PostgreSQL), whatever else the machine was doing; and the
         # rate two otherwise idle cores could serve at that cost, with the load generator elsewhere.
-        used = sum(cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after)
         requests = float(total["Request Count"])
-        if requests and used > 0:
-            per_request = used * 1000 / requests
+        used = dict.fromkeys(("web", "db"), 0.0)
+        for key, seconds in cpu_after.items():
+            used[key[0]] += seconds - cpu_before.get(key, 0.0)
+        if requests and sum(used.values()) > 0:
+            per_request = sum(used.values()) * 1000 / requests
             report("load.server_cpu_ms_per_request", per_request, "ms")
+            report("load.server_cpu_ms_per_request.gunicorn", used["web"] * 1000 / requests, "ms")
+            report("load.server_cpu_ms_per_request.postgres", used["db"] * 1000 / requests, "ms")
             report("load.two_core_capacity_estimate", 2000 / per_request, "req/s")
+            report("load.generator_cpu_ms_per_request", generator_seconds * 1000 / requests, "ms")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
