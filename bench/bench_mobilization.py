@@ -3,7 +3,9 @@
 The registry is generated in SQL (generate_series) once per bench database; audit triggers are skipped for
 the load only (session_replication_role = replica), as a bulk import of reference data would be.
 Figures: the bare SQL of the decisions, the stored selection (candidates + summary), the review page and
-`GET .../candidates/` first pages.
+`GET .../candidates/` first pages, each timing with the load average (the machine may be shared).
+The bench order and its candidates are removed at the end, and the table vacuumed, so a rerun inserts into the
+same table as the first run rather than one grown by the previous run's dead rows (autovacuum may be off).
 """
 
 import datetime
@@ -15,6 +17,28 @@ from bench.common import client_for, median, report, timed_ms
 N_RESERVISTS = int(os.environ.get("BENCH_RESERVISTS", 1_000_000))
 N_SERVICES = int(N_RESERVISTS * 1.5)
 N_GRANTS = N_RESERVISTS // 50
+TITLE = "bench nationwide educational"
+
+
+def loadavg() -> str:
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def clean_up():
+    """Drop the bench orders and their candidates (also a failed run's), then vacuum the candidate table."""
+    from django.db import connection
+
+    from mobilization.models import CallUpOrder, Candidate
+
+    orders = CallUpOrder.objects.filter(title=TITLE)
+    Candidate.objects.filter(order__in=orders).delete()
+    orders.delete()
+    with connection.cursor() as cur:
+        cur.execute(f"VACUUM {Candidate._meta.db_table}")
 
 
 def load_registry():
@@ -91,16 +115,17 @@ def main():
 
     from core.accounts import provision_user
     from mobilization import selection, services
-    from mobilization.models import CallUpOrder, Candidate
+    from mobilization.models import CallUpOrder
 
     # The benchmark measures the pages, not the second factor (a bench user has no device).
     settings.PORTAL_REQUIRE_2FA = False
     count = load_registry()
+    clean_up()
     report("mobilization.registry_reservists", count, "rows")
     user = provision_user("bench_mnd_staff", "mnd_staff", password=None)
     order = CallUpOrder.objects.create(
         mobilization_type="educational",
-        title="bench nationwide educational",
+        title=TITLE,
         report_date=datetime.date(2025, 3, 1),
         days=14,
         quota=100_000,
@@ -113,16 +138,20 @@ def main():
     )
     with transaction.atomic(), connection.cursor() as cur:
         selection.tune(cur)  # the same settings as the stored selection
+        load = loadavg()
         started = time.perf_counter()
         cur.execute(sql, params)
         total, _eligible, _reasons, _last = cur.fetchone()
         bare = time.perf_counter() - started
     report("mobilization.selection_bare_sql_s", bare, "s", "about 2 s")
+    print(f"   (load average before: {load})", flush=True)
 
+    load = loadavg()
     started = time.perf_counter()
     stored = services.run_selection(order.pk)
     elapsed = time.perf_counter() - started
     report("mobilization.selection_stored_s", elapsed, "s", "< 10 s")
+    print(f"   (load average before: {load}, after: {loadavg()})", flush=True)
     report("mobilization.selection_candidates", stored, "rows")
     assert stored == total, (stored, total)
     order.refresh_from_db()
@@ -141,6 +170,6 @@ def main():
     ):
         assert client.get(url).status_code == 200, url
         report(f"mobilization.{name}", median(timed_ms(lambda u=url: client.get(u), repeat=10)), "ms", "< 200 ms")
-    # Leave the bench database small enough to rerun: drop this order's candidates.
-    Candidate.objects.filter(order=order).delete()
-    order.delete()
+    print(f"   (load average: {loadavg()})", flush=True)
+    # Leave the bench database as it was: no bench order, no dead candidate rows.
+    clean_up()

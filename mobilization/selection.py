@@ -10,8 +10,8 @@ Where the time goes over a million people (EXPLAIN ANALYZE, see bench/bench_mobi
   parsed once into jsonb, only for the rows that have any; building nested jsonb objects per row cost twice as much;
 - the rank order (decision, retirement date descending, id) is one bigint key and the id, so the sort compares
   integers instead of falling through three keys on every tie of the four decisions;
-- the decision, the key and the columns the reasons need are computed once below the sort (OFFSET 0 keeps that
-  subquery from being flattened into the window's input), the reasons above it.
+- the service records are aggregated with only the sum the type needs (the WHERE keeps only the types that
+  count), and the smaller aggregate is the hashed side of the join; the reasons are built above the sort.
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ _DORDER = (rules.ELIGIBLE, rules.LATER, rules.SUCCESSIVE, rules.INELIGIBLE)
 
 
 class _Expr:
-    """A value of a reason computed per row: `sql` gives the JSON text of the value."""
+    """A value of a reason computed per row: `sql` gives its JSON text, or with `quoted` the text inside the
+    quotes of a JSON string that needs no escaping."""
 
-    def __init__(self, sql: str):
+    def __init__(self, sql: str, quoted: bool = False):
         self.sql = sql
+        self.quoted = quoted
 
 
 def _number(sql: str) -> _Expr:
@@ -46,8 +48,8 @@ def _string(sql: str) -> _Expr:
 
 
 def _iso_date(sql: str) -> _Expr:
-    """A date as JSON text "YYYY-MM-DD" (digits and dashes only: no escaping needed)."""
-    return _Expr(f"'\"' || to_char({sql}, 'YYYY-MM-DD') || '\"'")
+    """A date as "YYYY-MM-DD" (digits and dashes only: no escaping needed)."""
+    return _Expr(f"to_char({sql}, 'YYYY-MM-DD')", quoted=True)
 
 
 class _Reasons:
@@ -58,11 +60,11 @@ class _Reasons:
         self.items: list[tuple[str, str]] = []
 
     def add(self, cond: str, article: str, code, item: str | None, effect: str = rules.INELIGIBLE, **values) -> None:
-        exprs: list[str] = []
+        exprs: list[_Expr] = []
 
         def mark(value):
             if isinstance(value, _Expr):
-                exprs.append(value.sql)
+                exprs.append(value)
                 return f"@@{len(exprs) - 1}@@"
             return value
 
@@ -75,9 +77,10 @@ class _Reasons:
         }
         text = json.dumps(obj, ensure_ascii=False)
         parts = []
-        for i, sql in enumerate(exprs):
-            before, text = text.split(f'"@@{i}@@"', 1)
-            parts += [self._const(before), sql]
+        for i, expr in enumerate(exprs):
+            # The constant text around a per-row value, its quotes included when the value is written inside them.
+            before, text = text.split(f"@@{i}@@" if expr.quoted else f'"@@{i}@@"', 1)
+            parts += [self._const(before), expr.sql]
         parts.append(self._const(text))
         self.items.append((cond, " || ".join(parts)))
 
@@ -149,9 +152,8 @@ def build_sql(
     reasons = _Reasons(params)
     reasons.add("status <> 'active'", "24", _string("'registry.' || status"), "1")
     inel = ["status <> 'active'"]
-    counted = rules.counted_types(kind, policy)
-    params["counted"] = list(counted) or ["-"]
-    params["relevant"] = list(counted) + ([rules.TEMPORARY] if kind == rules.TEMPORARY else [])
+    # The earlier service that counts: Temporary days towards Art. 26, or the call-ups of Art. 27/28 by number.
+    params["relevant"] = [rules.TEMPORARY] if kind == rules.TEMPORARY else list(rules.counted_types(kind, policy))
 
     if kind == rules.TEMPORARY:
         if proposal.wartime:
@@ -225,12 +227,16 @@ def build_sql(
         kind == rules.TEMPORARY and proposal.wartime
     )
     restrict_services = "AND sr.reservist_id IN (SELECT id FROM t)" if len(where) > 1 else ""
+    # Only what the type needs: the Temporary days served (Art. 26), or the number of earlier call-ups (27/28).
+    sums = (
+        "NULL::bigint AS n, sum(sr.days) AS temp_days"
+        if kind == rules.TEMPORARY
+        else "count(*) AS n, NULL::bigint AS temp_days"
+    )
     services_cte = (
         f"""
-        s AS MATERIALIZED (
-            SELECT sr.reservist_id,
-                   count(*) FILTER (WHERE sr.mobilization_type = ANY(%(counted)s)) AS n,
-                   sum(sr.days) FILTER (WHERE sr.mobilization_type = 'temporary') AS temp_days
+        s AS (
+            SELECT sr.reservist_id, {sums}
             FROM {s_table} sr
             WHERE sr.start_date < %(start)s AND sr.mobilization_type = ANY(%(relevant)s) {restrict_services}
             GROUP BY sr.reservist_id
@@ -269,7 +275,6 @@ def build_sql(
                    CASE WHEN {inel_sql} THEN 3 WHEN g.succ THEN 2 WHEN g.lat THEN 1 ELSE 0 END AS dorder
             FROM t LEFT JOIN s ON s.reservist_id = t.id LEFT JOIN g ON g.reservist_id = t.id
         ) j
-        OFFSET 0
     ),
     ranked AS (
         SELECT d.*, row_number() OVER (ORDER BY d.sortkey, d.id) AS position
