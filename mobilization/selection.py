@@ -75,7 +75,7 @@ class _Reasons:
             "effect": effect,
             "params": {k: mark(v) for k, v in values.items()},
         }
-        text = json.dumps(obj, ensure_ascii=False)
+        text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))  # no spaces to parse
         parts = []
         for i, expr in enumerate(exprs):
             # The constant text around a per-row value, its quotes included when the value is written inside them.
