@@ -84,12 +84,18 @@ def main():
     from bench.bench_mobilization import load_registry
     from core import jobs
     from core.accounts import provision_user
+    from core.models import Job
     from mobilization.models import NoticeBatch
     from mobilization.notices import issuing
     from mobilization.notices.choices import BatchStatus
     from mobilization.tasks import render_notice_batch
 
     load_registry()
+    # An earlier interrupted run leaves its job "running"; a starting worker would resume it and render its
+    # batches instead of the ones measured here.
+    Job.objects.filter(kind=issuing.JOB_KIND, status__in=["queued", "running"]).update(
+        status="failed", error="abandoned by an earlier benchmark run"
+    )
     user = provision_user("bench_mnd_staff", "mnd_staff", password=None)
     order = make_order(user)
     job = jobs.create_job(issuing.JOB_KIND, user, params={"order": order.pk})
