@@ -16,3 +16,15 @@ class ModelPermissions(DjangoModelPermissions):
         "PATCH": ["%(app_label)s.change_%(model_name)s"],
         "DELETE": ["%(app_label)s.delete_%(model_name)s"],
     }
+
+
+def perm_class(perm: str):
+    """A DRF permission class requiring one Django permission (for actions with their own permission)."""
+    from rest_framework.permissions import BasePermission
+
+    class HasPerm(BasePermission):
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.has_perm(perm))
+
+    HasPerm.__name__ = f"Has_{perm.replace('.', '_')}"
+    return HasPerm

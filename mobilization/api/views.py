@@ -4,11 +4,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import CountedPagination
+from core.api.permissions import perm_class
 from core.api.viewsets import ScopedCreateListRetrieveUpdateViewSet
 from core.scope import ensure_in_scope
 from reservists.models import Reservist
@@ -25,15 +26,6 @@ from .serializers import (
     EligibilityResponseSerializer,
     OrderSerializer,
 )
-
-
-def perm_class(perm: str):
-    class HasPerm(BasePermission):
-        def has_permission(self, request, view):
-            return bool(request.user and request.user.has_perm(perm))
-
-    HasPerm.__name__ = f"Has_{perm.replace('.', '_')}"
-    return HasPerm
 
 
 class EligibilityView(APIView):

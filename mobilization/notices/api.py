@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.pagination import CountedPagination
+from core.api.permissions import perm_class
 from core.api.serializers import JobSerializer
 from core.audit import log_event
 from core.models import Region
@@ -25,16 +26,6 @@ from core.models import Region
 from . import actions, issuing
 from .choices import Attendance, Channel, NoticeStatus, PostponementKind
 from .models import Notice, NoticeBatch, NoticeEvent, Postponement
-
-
-def perm_class(perm: str):
-    class HasPerm(BasePermission):
-        def has_permission(self, request, view):
-            return bool(request.user and request.user.has_perm(perm))
-
-    HasPerm.__name__ = f"Has_{perm.replace('.', '_')}"
-    return HasPerm
-
 
 # ----- serializers ---------------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from core import jobs
 from core.audit import audit_context, log_event
 from core.choices import JobStatus
-from core.exceptions import TransitionRefused
+from core.exceptions import STALE_STATE, TransitionRefused
 from core.models import Job
 from reservists.choices import MobilizationType
 
@@ -106,7 +106,7 @@ def start(*, user, order: CallUpOrder, comment: str = "") -> Job:
                 status=OrderStatus.ISSUING, updated_at=timezone.now()
             )
             if changed != 1:
-                raise TransitionRefused(_("The order was changed in the meantime; reload and try again."))
+                raise TransitionRefused(STALE_STATE)
             order.status = OrderStatus.ISSUING
         log_event(user, order, comment or _("Issuing started"), after={"status": order.status, "job": job.pk})
         jobs.enqueue(job, issue_notices, order.pk)
