@@ -4,12 +4,14 @@ import datetime
 import re
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
 from core.pii import normalise_national_id
+from core.scope import get_scope
 
 from .choices import Branch, Category, ReservistStatus
 from .models import PriorityGrant, Reservist
@@ -35,6 +37,50 @@ def county_township_ids(code: str) -> list[int]:
     return _COUNTY_TOWNSHIPS[code] or [0]
 
 
+_TOWNSHIP_IDS: dict[str, int] = {}
+
+
+def township_id(code: str) -> int | None:
+    """A township's id by its code (reference data: kept for the process's life once found; misses ask again)."""
+    if code not in _TOWNSHIP_IDS:
+        found = Region.objects.townships().filter(code=code).values_list("id", flat=True).first()
+        if found is None:
+            return None
+        _TOWNSHIP_IDS[code] = found
+    return _TOWNSHIP_IDS[code]
+
+
+class TownshipCodeField(django_filters.fields.ModelChoiceField):
+    """The township filter's field: the same choices as its scoped queryset (a township of the user's area), but
+    checked against the user's cached scope and the township ids kept per process, so `?township=220` costs no
+    query of its own. `scope` is set by TownshipFilter (None: no request, every township)."""
+
+    scope = None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        code = str(value).strip()
+        pk = township_id(code)
+        if pk is None or (self.scope is not None and not self.scope.nation and pk not in self.scope.region_ids):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return Region(pk=pk, code=code, level="township")
+
+
+class TownshipFilter(django_filters.ModelChoiceFilter):
+    field_class = TownshipCodeField
+
+    @property
+    def field(self):
+        field = super().field
+        request = self.get_request()
+        field.scope = get_scope(request.user) if request is not None else None
+        return field
+
+    def filter(self, qs, value):
+        return qs if value in ([], (), {}, "", None) else qs.filter(township_id=value.pk)
+
+
 def years_ago(years: int) -> datetime.date:
     today = timezone.localdate()
     try:
@@ -55,7 +101,7 @@ def grant_valid_today():
 class ReservistFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or national ID"), method="search")
     county = django_filters.CharFilter(label=_("County"), method="filter_county", help_text=_("e.g. TW-NWT"))
-    township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=_townships, to_field_name="code")
+    township = TownshipFilter(label=_("Township"), queryset=_townships, to_field_name="code")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     branch = django_filters.ChoiceFilter(label=_("Branch"), choices=Branch.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReservistStatus.choices)

@@ -1,6 +1,7 @@
 """Template helpers available in every template (registered as builtins in settings)."""
 
 import datetime
+from functools import lru_cache
 
 from django import template
 from django.utils.formats import date_format
@@ -31,11 +32,17 @@ def dual_date(value):
         return ""
     if isinstance(value, datetime.datetime):
         value = value.date()
+    return dual_date_html(value, _english())
+
+
+@lru_cache(maxsize=4096)
+def dual_date_html(value: datetime.date, english: bool) -> str:
+    """dual_date's markup, kept per date and language: a page of 50 rows repeats a few hundred distinct dates."""
     return format_html(
         '<time datetime="{}">{} <span class="roc">({})</span></time>',
         value.isoformat(),
         value.isoformat(),
-        format_roc(value, english=_english()),
+        format_roc(value, english=english),
     )
 
 

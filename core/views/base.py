@@ -52,14 +52,15 @@ class KeysetListMixin:
 
     page_size = 50
 
-    def paginate_keyset(self, queryset):
+    def paginate_keyset(self, queryset, pk=lambda row: row.pk):
+        """(rows, the id to continue after or None). `pk` reads a row's id (for values_list querysets)."""
         after = self.request.GET.get("after")
         if after and after.isdigit():
             queryset = queryset.filter(pk__lt=int(after))
         rows = list(queryset.order_by("-pk")[: self.page_size + 1])
         has_next = len(rows) > self.page_size
         rows = rows[: self.page_size]
-        return rows, (rows[-1].pk if has_next and rows else None)
+        return rows, (pk(rows[-1]) if has_next and rows else None)
 
 
 class FilteredListMixin:
