@@ -12,12 +12,13 @@ def shown_id(user, value: str) -> str:
     return value if can_see_full_id(user) else mask_national_id(value)
 
 
-def log_full_id_views(user, objects) -> None:
-    """Like core.audit.log_pii_view for each object, as one INSERT (a page of 50 people is one statement)."""
-    ids = [obj.pk for obj in objects if obj.pk]
+def log_full_id_views(user, model, ids) -> None:
+    """Like core.audit.log_pii_view for each row of `model` by id, as one INSERT (a page of 50 people is one
+    statement)."""
+    ids = [pk for pk in ids if pk]
     if not ids:
         return
-    table = objects[0]._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {AuditEvent._meta.db_table} "

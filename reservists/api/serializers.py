@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.serializers import RegionCodeField
-from core.pii import normalise_national_id, validate_national_id
+from core.pii import mask_national_id, normalise_national_id, validate_national_id
 
 from ..choices import GrantBasis
 from ..models import PriorityGrant, Reservist, ServiceRecord
@@ -72,6 +72,40 @@ class ReservistSerializer(serializers.ModelSerializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+def read_columns() -> list[str]:
+    """The values() columns `represent` reads: ReservistSerializer's fields, the township by its code."""
+    return ["township__code" if name == "township" else name for name in ReservistSerializer.Meta.fields]
+
+
+def _date(value):
+    return None if value is None else value.isoformat()
+
+
+def represent(row: dict, full_id: bool) -> dict:
+    """ReservistSerializer's output for a values() row (read_columns), written out: a 50-row page through the
+    serializer's fields cost ~5 ms of CPU. Same keys in the same order, same formats (ISO dates, the township's
+    code, the national ID masked unless `full_id`); a test holds it equal to the serializer."""
+    national_id = row["national_id"]
+    return {
+        "id": row["id"],
+        "national_id": national_id if full_id else mask_national_id(national_id),
+        "name": row["name"],
+        "birth_date": _date(row["birth_date"]),
+        "category": row["category"],
+        "branch": row["branch"],
+        "rank": row["rank"],
+        "specialty": row["specialty"],
+        "retirement_date": _date(row["retirement_date"]),
+        "township": row["township__code"],
+        "status": row["status"],
+        "address": row["address"],
+        "phone": row["phone"],
+        "email": row["email"],
+        "occupation": row["occupation"],
+        "employer": row["employer"],
+    }
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer):

@@ -70,6 +70,26 @@ def test_masked_for_local_government_and_not_logged(users):
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW_PII).exists()
 
 
+@pytest.mark.parametrize("full_id", [True, False])
+def test_reads_are_exactly_what_the_serializer_writes(users, full_id):
+    """List and detail answer from values() rows (serializers.represent): the serializer's fields, in its order, in
+    its formats, so the OpenAPI schema (the serializer's) describes them."""
+    from rest_framework.test import APIRequestFactory
+
+    from reservists.api.serializers import ReservistSerializer
+
+    person = make_reservist(county("TW-NWT"), address="板橋區<b>1號</b>", email="a@example.tw", employer="台電")
+    user = users.staff if full_id else users.county_a
+    request = APIRequestFactory().get(LIST)
+    request.user = user
+    expected = ReservistSerializer(person, context={"request": request}).data
+    client = api_client(user)
+    detail = client.get(f"{LIST}{person.pk}/").json()
+    listed = next(row for row in client.get(LIST).json()["results"] if row["id"] == person.pk)
+    assert list(detail) == list(expected) and detail == expected and listed == expected
+    assert (detail["national_id"] == person.national_id) is full_id
+
+
 def test_full_ids_in_list_are_logged_per_person(users):
     people = [make_reservist(county("TW-NWT")) for _ in range(3)]
     rows = api_client(users.admin).get(LIST).json()["results"]
