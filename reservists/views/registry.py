@@ -203,6 +203,21 @@ class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
         return context
 
 
+def _existing_templates(names) -> list[str]:
+    """The section templates that exist (the set of installed apps is fixed: checked once per process)."""
+    key = ("detail-sections", tuple(names))
+    if key not in _REFERENCE_CACHE:
+        found = []
+        for name in names:
+            try:
+                get_template(name)
+            except TemplateDoesNotExist:
+                continue
+            found.append(name)
+        _REFERENCE_CACHE[key] = found
+    return _REFERENCE_CACHE[key]
+
+
 class ReservistDetailView(ScopedDetailView):
     model = Reservist
     permission_required = "reservists.view_reservist"
@@ -210,7 +225,8 @@ class ReservistDetailView(ScopedDetailView):
     context_object_name = "reservist"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("township__parent", "reserve_unit")
+        # Townships are named from township_labels() (reference data), not joined with their counties per page.
+        return super().get_queryset().select_related("reserve_unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -218,23 +234,21 @@ class ReservistDetailView(ScopedDetailView):
         full = can_see_full_id(user)
         if full:
             log_pii_view(user, reservist)
-        sections = []
-        for name in DETAIL_SECTION_TEMPLATES:
-            try:
-                get_template(name)
-            except TemplateDoesNotExist:
-                continue
-            sections.append(name)
+        labels = township_labels()
+        moves = []
+        if user.has_perm("reservists.view_residencemove"):
+            moves = list(reservist.residence_moves.all())
+            for move in moves:
+                move.from_label = labels.get(move.from_township_id) or str(move.from_township)
+                move.to_label = labels.get(move.to_township_id) or str(move.to_township)
         context.update(
             shown_national_id=reservist.national_id if full else reservist.masked_national_id,
             full_id=full,
+            township_label=labels.get(reservist.township_id) or str(reservist.township),
             service_records=reservist.service_records.all() if user.has_perm("reservists.view_servicerecord") else [],
-            grants=reservist.priority_grants.select_related("approved_by")
-            if user.has_perm("reservists.view_prioritygrant")
-            else [],
-            moves=reservist.residence_moves.select_related("from_township__parent", "to_township__parent")
-            if user.has_perm("reservists.view_residencemove")
-            else [],
+            # the page shows approved_by_name (kept on the grant), not the account
+            grants=reservist.priority_grants.all() if user.has_perm("reservists.view_prioritygrant") else [],
+            moves=moves,
             today=timezone.localdate(),
             # who changed the record and when (the audit log; full values stay in the audit pages)
             history=AuditEvent.objects.filter(table_name=Reservist._meta.db_table, object_id=reservist.pk)
@@ -242,7 +256,7 @@ class ReservistDetailView(ScopedDetailView):
             .only("created_at", "username", "action", "message")[:20]
             if user.has_perm("core.view_auditevent")
             else [],
-            detail_sections=sections,
+            detail_sections=_existing_templates(DETAIL_SECTION_TEMPLATES),
             can_edit=user.has_perm("reservists.change_reservist"),
             can_add_service=user.has_perm("reservists.add_servicerecord"),
             can_add_grant=user.has_perm("reservists.add_prioritygrant"),
