@@ -1,7 +1,8 @@
 """Load test (issue 10): 20 simultaneous users browsing lists, opening records and calling the API over a
 1,000,000-reservist registry, served by gunicorn on 127.0.0.1 only. Bounded: 30 s of load (LOAD_SECONDS).
 
-Targets: p95 < 100 ms, >= 200 requests/s, no errors.
+Targets: p95 < 100 ms, >= 200 requests/s, no errors; the users offer a fixed LOAD_RATE (210 requests/s), see
+bench/locustfile.py for why.
 """
 
 import csv

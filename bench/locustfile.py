@@ -1,23 +1,33 @@
 """Load profile of issue 10: officials browsing lists, opening records and calling the API.
 
 Run by bench/bench_load.py against a local gunicorn; not meant for any other host.
+
+The offered rate is fixed. The issue asks for "20 simultaneous users ... at least 200 requests/s, p95 under
+100 ms": each of the LOAD_USERS users paces itself (constant_throughput) so that together they offer LOAD_RATE
+requests/s (default 210, a little over the 200 asked). With users that only paused 0-50 ms between requests the
+test ran the server at saturation, and its p95 was mostly the time requests spent queued behind each other: a
+figure of the load generator's eagerness, not of the portal at the rate the issue names. So: p95 is measured at
+the named rate, and the requests/s figure is what was actually served (below LOAD_RATE when the server cannot
+keep up, since a user whose request is slower than its pace starts the next one at once).
 """
 
 import os
 import random
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, constant_throughput, task
 
 TOKEN = os.environ["LOAD_TOKEN"]
 IDS = [int(x) for x in os.environ["LOAD_IDS"].split(",")]
 SESSIONS = os.environ["LOAD_SESSIONS"].split(",")
+USERS = int(os.environ.get("LOAD_USERS", 20))
+RATE = float(os.environ.get("LOAD_RATE", 210))  # requests/s offered by all users together
 
 
 class Official(FastHttpUser):
     """FastHttpUser: the load generator shares the machine's two cores with the server it measures, so it
     should take as little of them as it can."""
 
-    wait_time = between(0.0, 0.05)
+    wait_time = constant_throughput(RATE / USERS)  # tasks per second per user
 
     def on_start(self):
         # Officials who logged in before the measured period (password hashing is not what is measured).
