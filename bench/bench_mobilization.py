@@ -4,9 +4,8 @@ The registry is generated in SQL (generate_series) once per bench database; audi
 the load only (session_replication_role = replica), as a bulk import of reference data would be.
 Figures: the bare SQL of the decisions, the stored selection (candidates + summary), the review page and
 `GET .../candidates/` first pages, each timing with the load average (the machine may be shared).
-The bench order and its candidates are removed at the end, the table vacuumed and its indexes rebuilt, so a
-rerun writes into the table a fresh bench database has (the other benchmarks' rows kept), not into one grown by
-the previous run's million dead rows and emptied index pages (autovacuum may be off; the indexes never shrink).
+The bench order and its candidates (its partition) are removed at the end and the candidate tables vacuumed and
+reindexed, so a rerun starts from the database a fresh bench has (the other benchmarks' rows kept).
 """
 
 import datetime
@@ -31,12 +30,15 @@ def loadavg() -> str:
 
 def clean_up():
     """Drop the bench orders and their candidates (also a failed run's), then vacuum and reindex the table."""
-    from django.db import connection
+    from django.db import connection, transaction
 
+    from mobilization import partitions
     from mobilization.models import CallUpOrder, Candidate
 
     orders = CallUpOrder.objects.filter(title=TITLE)
-    Candidate.objects.filter(order__in=orders).delete()
+    with transaction.atomic(), connection.cursor() as cur:
+        for pk in orders.values_list("pk", flat=True):
+            partitions.drop(cur, pk)  # the order's partition, as a re-selection replaces it
     orders.delete()
     with connection.cursor() as cur:
         cur.execute(f"VACUUM {Candidate._meta.db_table}")

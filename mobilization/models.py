@@ -282,8 +282,9 @@ class Candidate(models.Model):
             models.UniqueConstraint(fields=["reservist", "order"], name="candidate_once_per_order"),
             models.CheckConstraint(condition=models.Q(decision__in=Decision.values), name="candidate_decision_valid"),
         ]
+        # Partitioned by order (migration 0006, partitions.py): the database's primary key is (id, order_id),
+        # which in an order's partition also serves its pages in id order.
         indexes = [
-            models.Index(fields=["order", "id"], name="candidate_order_id"),
             models.Index(fields=["order", "decision", "id"], name="candidate_order_decision"),
         ]
 

@@ -118,6 +118,7 @@ def build_sql(
     reservist_ids=None,
     added_manually: bool = False,
     bare: bool = False,
+    table: str | None = None,
 ):
     """(sql, params) inserting the candidates of the target population for `order_id`.
 
@@ -134,7 +135,7 @@ def build_sql(
     r_table = Reservist._meta.db_table
     s_table = ServiceRecord._meta.db_table
     g_table = PriorityGrant._meta.db_table
-    c_table = Candidate._meta.db_table
+    c_table = table or Candidate._meta.db_table
 
     where = ["TRUE"]
     for column, values, key in (
@@ -321,9 +322,29 @@ def tune(cursor) -> None:
 
 
 def insert_candidates(**kwargs) -> int:
+    """Insert into the candidates table (routed to the order's partition): for a few people added by hand."""
     sql, params = build_sql(**kwargs)
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             tune(cursor)
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def store_candidates(*, order_id, **kwargs) -> int:
+    """Replace the order's candidates by the target population's, written as a new partition (partitions.py):
+    rows into an unindexed table, indexes and statistics built afterwards, then attached. In a transaction."""
+    from . import partitions
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("store_candidates must run in a transaction")
+    with connection.cursor() as cursor:
+        tune(cursor)
+        name = partitions.create(cursor, order_id)
+        sql, params = build_sql(order_id=order_id, table=name, **kwargs)
+        cursor.execute(sql, params)
+        count = cursor.rowcount
+        partitions.build_indexes(cursor, name)
+        partitions.analyze(cursor, name)
+        partitions.attach(cursor, order_id, name)
+    return count

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -195,10 +195,10 @@ def run_selection(order_id: int, job_id: int | None = None) -> int:
     order = CallUpOrder.objects.get(pk=order_id)
     policy = policy_for(order.report_date)
     with transaction.atomic():
-        Candidate.objects.filter(order_id=order.pk).delete()
         if job_id:
             jobs.set_progress(job_id, done=0, total=2, message=_("Evaluating the target population"))
-        count = selection.insert_candidates(
+        # A new partition replaces the order's earlier candidates, indexed and analysed (selection.py).
+        count = selection.store_candidates(
             order_id=order.pk,
             proposal=order.proposal(),
             policy=policy.params(),
@@ -208,13 +208,6 @@ def run_selection(order_id: int, job_id: int | None = None) -> int:
             categories=order.target_categories,
             specialties=order.target_specialties,
         )
-        # Fresh statistics so the review pages plan the new rows with their (order, id) indexes. Not of the
-        # reasons: no query filters on them, and their jsonb statistics cost as much as all the other columns'.
-        columns = ", ".join(
-            connection.ops.quote_name(f.column) for f in Candidate._meta.concrete_fields if f.name != "reasons"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Candidate._meta.db_table} ({columns})")
         summary = compute_summary(order)
         changed = CallUpOrder.objects.filter(pk=order.pk, status=OrderStatus.SELECTING).update(
             status=OrderStatus.SELECTED,

@@ -95,7 +95,8 @@ def test_bulk_selection_equals_single_engine(db, people, prop, over, combined):
         order = CallUpOrder.objects.create(
             mobilization_type=kind, title="p", report_date=start, days=days, wartime=wartime, quota=3
         )
-        selection.insert_candidates(
+        # As a selection stores them: the order's own partition, filled, indexed and attached.
+        selection.store_candidates(
             order_id=order.pk, proposal=rules.Proposal(kind, start, days, wartime), policy=policy, overrides=ovr
         )
         stored = {c.reservist_id: c for c in Candidate.objects.filter(order=order)}
