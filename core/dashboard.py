@@ -7,13 +7,14 @@ user (permissions, scope) and the language only: the assembled panels are cached
 cache read; its figures may be that many seconds old.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from . import authz
 
@@ -43,8 +44,24 @@ def collect_panels(request) -> list[Panel]:
     key = f"portal:dashboard:{account}:{translation.get_language()}:{timezone.localdate().isoformat()}"
     panels = cache.get(key)
     if panels is None:
-        panels = _collect(request)
+        panels = _settled(_collect(request))
         cache.set(key, panels, seconds)
+    return panels
+
+
+def _settled(panels: list[Panel]) -> list[Panel]:
+    """Lazy translations made plain strings before caching (the key holds the language): unpickled, each lazy
+    string builds a proxy class again, and a home page's ~30 of them cost 0.7 ms of CPU per read."""
+
+    def plain(value):
+        return str(value) if isinstance(value, Promise) else value
+
+    for panel in panels:
+        panel.title = plain(panel.title)
+        panel.extra = {key: plain(value) for key, value in panel.extra.items()}
+        for figure in panel.figures:
+            for name in (f.name for f in fields(figure)):
+                setattr(figure, name, plain(getattr(figure, name)))
     return panels
 
 

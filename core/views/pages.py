@@ -3,6 +3,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
+from core import authz
 from core.api.views import visible_jobs
 from core.audit import model_for_table
 from core.choices import AuditAction
@@ -17,6 +18,25 @@ from .base import KeysetListMixin, PortalPermissionMixin, ScopedListView
 PII_KEYS = {"national_id"}
 
 
+# The counties of an account's area by core.authz.cache_key (which changes with any grant or region change).
+_SCOPE_COUNTIES: dict[str, list] = {}
+
+
+def scope_counties(user, scope) -> list:
+    """The counties of the user's area (a query per home page otherwise; regions are reference data)."""
+    if scope.nation:
+        return []
+    key = authz.cache_key(user)
+    counties = _SCOPE_COUNTIES.get(key) if key else None
+    if counties is None:
+        counties = list(Region.objects.counties().filter(id__in=scope.region_ids))
+        if key:
+            if len(_SCOPE_COUNTIES) > 10_000:
+                _SCOPE_COUNTIES.clear()
+            _SCOPE_COUNTIES[key] = counties
+    return counties
+
+
 class DashboardView(PortalPermissionMixin, TemplateView):
     template_name = "core/dashboard.html"
 
@@ -24,7 +44,7 @@ class DashboardView(PortalPermissionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         scope = get_scope(self.request.user)
         context["scope"] = scope
-        context["scope_regions"] = [] if scope.nation else Region.objects.counties().filter(id__in=scope.region_ids)
+        context["scope_regions"] = scope_counties(self.request.user, scope)
         context["panels"] = collect_panels(self.request)
         return context
 
