@@ -17,6 +17,16 @@ class ModelPermissions(DjangoModelPermissions):
         "DELETE": ["%(app_label)s.delete_%(model_name)s"],
     }
 
+    def _queryset(self, view):
+        """Only the model is read from it: the view's declared queryset when get_queryset is the scoped one
+        (same model), instead of building the scoped queryset once more per request."""
+        from .viewsets import ScopedQuerysetMixin
+
+        queryset = getattr(view, "queryset", None)
+        if queryset is not None and type(view).get_queryset is ScopedQuerysetMixin.get_queryset:
+            return queryset
+        return super()._queryset(view)
+
 
 def perm_class(perm: str):
     """A DRF permission class requiring one Django permission (for actions with their own permission)."""
