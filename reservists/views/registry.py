@@ -31,7 +31,7 @@ from core.views import (
 from ..choices import Branch, Category, ReservistStatus
 from ..filters import ReservistFilter
 from ..forms import ReservistForm
-from ..models import Reservist
+from ..models import PriorityGrant, Reservist, ResidenceMove, ServiceRecord
 
 # Other apps add sections to a reservist's page by shipping one of these templates (the mobilization app
 # shows its call-up decisions); each gets `reservist` in its context. Missing templates are skipped.
@@ -218,6 +218,20 @@ def _existing_templates(names) -> list[str]:
     return _REFERENCE_CACHE[key]
 
 
+def related_rows(model, reservist_pk: int) -> list:
+    """`model`'s rows of one reservist in its default order, by the SQL the ORM writes for
+    `model.objects.filter(reservist_id=...)`, compiled once per process: building that query cost more CPU than
+    running it, three times per reservist page (load test, issue 10)."""
+    key = ("related-rows-sql", model._meta.label)
+    sql = _REFERENCE_CACHE.get(key)
+    if sql is None:
+        sql, params = model._default_manager.filter(reservist_id=0).query.sql_with_params()
+        if list(params) != [0]:
+            raise ValueError(f"{model._meta.label}: expected the reservist id as the only parameter, got {params}")
+        _REFERENCE_CACHE[key] = sql
+    return list(model._default_manager.raw(sql, [reservist_pk]))
+
+
 class ReservistDetailView(ScopedDetailView):
     model = Reservist
     permission_required = "reservists.view_reservist"
@@ -237,7 +251,7 @@ class ReservistDetailView(ScopedDetailView):
         labels = township_labels()
         moves = []
         if user.has_perm("reservists.view_residencemove"):
-            moves = list(reservist.residence_moves.all())
+            moves = related_rows(ResidenceMove, reservist.pk)
             for move in moves:
                 move.from_label = labels.get(move.from_township_id) or str(move.from_township)
                 move.to_label = labels.get(move.to_township_id) or str(move.to_township)
@@ -245,9 +259,11 @@ class ReservistDetailView(ScopedDetailView):
             shown_national_id=reservist.national_id if full else reservist.masked_national_id,
             full_id=full,
             township_label=labels.get(reservist.township_id) or str(reservist.township),
-            service_records=reservist.service_records.all() if user.has_perm("reservists.view_servicerecord") else [],
+            service_records=related_rows(ServiceRecord, reservist.pk)
+            if user.has_perm("reservists.view_servicerecord")
+            else [],
             # the page shows approved_by_name (kept on the grant), not the account
-            grants=reservist.priority_grants.all() if user.has_perm("reservists.view_prioritygrant") else [],
+            grants=related_rows(PriorityGrant, reservist.pk) if user.has_perm("reservists.view_prioritygrant") else [],
             moves=moves,
             today=timezone.localdate(),
             # who changed the record and when (the audit log; full values stay in the audit pages)
