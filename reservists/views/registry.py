@@ -151,20 +151,21 @@ def _choice_labels(choices) -> dict:
 def list_rows_html(rows, list_url: str) -> str:
     """The list's <tr>s, built in Python: the same markup as a template loop, at a tenth of its cost (a template
     resolves ~900 variables and autoescapes ~700 values for a page of 50). Every value is escaped here."""
-    from core.templatetags.portal import dual_date
+    from core.templatetags.portal import _english, dual_date_html
 
     if not rows:
         return f'<tr><td colspan="8">{escape(_("No reservists match."))}</td></tr>'
     category, branch, status = _choice_labels(Category), _choice_labels(Branch), _choice_labels(ReservistStatus)
     townships = township_labels()
-    url = escape(list_url)
+    url, english = escape(list_url), _english()
     out = []
     for r in rows:
         badge = "ok" if r.status == ReservistStatus.ACTIVE else "warn"
+        retired = dual_date_html(r.retirement_date, english) if r.retirement_date else ""
         out.append(
             f'<tr><td><a href="{url}{r.pk}/">{escape(mask_national_id(r.national_id))}</a></td>'
             f"<td>{escape(r.name)}</td><td>{category.get(r.category, '')}</td><td>{branch.get(r.branch, '')}</td>"
-            f"<td>{escape(r.specialty)}</td><td>{dual_date(r.retirement_date)}</td>"
+            f"<td>{escape(r.specialty)}</td><td>{retired}</td>"
             f"<td>{escape(townships.get(r.township_id, ''))}</td>"
             f'<td><span class="badge {badge}">{status.get(r.status, "")}</span></td></tr>'
         )
