@@ -90,16 +90,19 @@ def scope_q(model, scope: UserScope) -> models.Q | None:
     custom = getattr(model, "scope_filter", None)
     if custom is not None:
         return custom(scope)
-    q = models.Q(pk__in=[])
     region_field = getattr(model, "scope_region_field", None)
     org_field = getattr(model, "scope_organisation_field", None)
     if region_field is None and org_field is None:
         raise TypeError(f"{model.__name__} has no scope_region_field or scope_organisation_field")
+    # Only the conditions that can match (an always-false `pk IN ()` in the OR cost a lookup to build and drop
+    # on every scoped query); nothing at all when none can.
+    q = None
     if region_field and scope.region_ids:
-        q |= models.Q(**{f"{region_field}__in": scope.region_ids})
+        q = models.Q(**{f"{region_field}__in": scope.region_ids})
     if org_field and scope.organisation_ids:
-        q |= models.Q(**{f"{org_field}__in": scope.organisation_ids})
-    return q
+        org_q = models.Q(**{f"{org_field}__in": scope.organisation_ids})
+        q = org_q if q is None else q | org_q
+    return models.Q(pk__in=[]) if q is None else q
 
 
 class ScopedQuerySet(models.QuerySet):
