@@ -177,6 +177,18 @@ def test_list_filters(users):
     assert ids("?status=active&category=reservist") == {a.pk, b.pk}
 
 
+def test_township_filter_follows_each_requests_scope(users):
+    """The filter's form class is shared by the process; the township it accepts is the requesting user's."""
+    mine = make_reservist(county("TW-NWT"))
+    theirs = make_reservist(county("TW-TPE"))
+    staff, local = api_client(users.staff), api_client(users.county_a)
+    for _ in range(2):  # alternating users: nothing of the previous request's scope stays
+        assert local.get(f"{LIST}?township={theirs.township.code}").status_code == 400
+        assert [r["id"] for r in staff.get(f"{LIST}?township={theirs.township.code}").json()["results"]] == [theirs.pk]
+        assert [r["id"] for r in local.get(f"{LIST}?township={mine.township.code}").json()["results"]] == [mine.pk]
+        assert local.get(f"{LIST}?township=999").status_code == 400
+
+
 def test_keyset_pagination_has_no_count(users):
     for _ in range(3):
         make_reservist(county("TW-NWT"))
