@@ -46,7 +46,7 @@ def _cacheable(user) -> bool:
 
 def entry_key(user) -> str:
     joined = user.date_joined.timestamp() if user.date_joined else 0
-    return f"portal:authz:{user.pk}:{joined:.6f}:{int(bool(user.is_superuser))}"
+    return f"portal:authz:v2:{user.pk}:{joined:.6f}:{int(bool(user.is_superuser))}"
 
 
 def _generation(found: dict) -> str | None:

@@ -25,6 +25,9 @@ class UserScope:
     nation: bool = False
     region_ids: frozenset[int] = field(default_factory=frozenset)
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    # The counties holding a region of the scope (a township's county): what covers the scope from above, e.g.
+    # an order aimed at a whole county concerns its townships' offices. Computed with the scope, cached with it.
+    enclosing_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def empty(self) -> bool:
@@ -80,7 +83,10 @@ def _compute_scope(user, perms: frozenset[str] | None = None) -> UserScope:
             user, f"core.{ORGANISATION_PERM}", klass=Organisation, accept_global_perms=False
         ).values_list("id", flat=True)
     )
-    return UserScope(region_ids=region_ids, organisation_ids=organisation_ids)
+    enclosing_ids = frozenset(
+        Region.objects.filter(id__in=region_ids, parent__isnull=False).values_list("parent_id", flat=True)
+    )
+    return UserScope(region_ids=region_ids, organisation_ids=organisation_ids, enclosing_ids=enclosing_ids)
 
 
 def scope_q(model, scope: UserScope) -> models.Q | None:

@@ -186,10 +186,7 @@ class CallUpOrder(TimeStampedModel):
     def scope_filter(cls, scope):
         """Nationwide orders, and orders aimed at a region of the user's (a county target covers its townships)."""
         through = cls.target_regions.through
-        ids = set(scope.region_ids)
-        ids |= set(
-            Region.objects.filter(id__in=scope.region_ids, parent__isnull=False).values_list("parent_id", flat=True)
-        )
+        ids = scope.region_ids | scope.enclosing_ids
         nationwide = ~Exists(through.objects.filter(calluporder_id=OuterRef("pk")))
         mine = Exists(through.objects.filter(calluporder_id=OuterRef("pk"), region_id__in=ids))
         return models.Q(nationwide) | models.Q(mine)

@@ -33,8 +33,9 @@ def api(users):
         ("/reservists/", 2),
         # + the township filter's lookup
         ("/reservists/?township=220", 3),
-        # + the person, service records, grants, moves, the call-up section (its scope and decisions)
-        ("/reservists/{id}/", 7),
+        # + the person, service records, grants, moves, the call-up section's candidacies (a person with some
+        # costs one more: which of their orders the user may see; mobilization_tags.recent_decisions)
+        ("/reservists/{id}/", 6),
     ],
 )
 def test_registry_pages(users, registry, django_assert_max_num_queries, path, budget):

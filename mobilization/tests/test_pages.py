@@ -195,3 +195,49 @@ def test_reservist_decisions_fragment_and_dashboard(users, run_on_commit):
     assert order.title in html
     dashboard = logged_in(users.staff).get("/")
     assert dashboard.status_code == 200
+
+
+def test_reservist_decisions_show_only_candidacies_and_orders_in_the_users_scope(users):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from core.models import Region
+
+    person = make_reservist()  # 板橋 (220), 新北市
+    banqiao = Region.objects.get(code="220")
+
+    def order(title, report_date, target):
+        o = CallUpOrder.objects.create(
+            mobilization_type="educational", title=title, report_date=report_date, days=5, quota=1, status="selected"
+        )
+        if target:
+            o.target_regions.set([Region.objects.get(code=target)])
+        Candidate.objects.create(
+            order=o, reservist=person, township=banqiao, decision="eligible", policy_version=1, rank=1
+        )
+        return o
+
+    order("板橋梯次", D(2024, 3, 1), "220")
+    order("全國梯次", D(2025, 3, 1), None)
+    order("臺北梯次 (added by hand)", D(2026, 3, 1), "100")  # aimed at 臺北: not the 新北 office's order
+
+    def section(user, limit=10):
+        request = RequestFactory().get("/")
+        request.user = user
+        template = Template(
+            "{% load mobilization_tags %}{% recent_decisions reservist limit as rows %}"
+            "{% for c in rows %}{{ c.order.title }}|{% endfor %}"
+        )
+        return template.render(Context({"reservist": person, "request": request, "limit": limit}))
+
+    assert section(users.staff) == "臺北梯次 (added by hand)|全國梯次|板橋梯次|"
+    assert section(users.staff, limit=2) == "臺北梯次 (added by hand)|全國梯次|"
+    assert section(users.county_a) == "全國梯次|板橋梯次|"
+    assert section(users.township) == ""  # a township office reads orders, not candidates
+    assert section(users.county_b) == ""  # the candidacies are in 新北
+    assert section(users.agency) == ""  # no view_candidate
+    # An order aimed at the whole county concerns its townships' offices (the scope's enclosing counties).
+    county_wide = order("新北梯次", D(2023, 3, 1), "TW-NWT")
+    assert section(users.county_a) == "全國梯次|板橋梯次|新北梯次|"
+    assert CallUpOrder.objects.for_user(users.township).filter(pk=county_wide.pk).exists()
+    assert not CallUpOrder.objects.for_user(users.county_b).filter(pk=county_wide.pk).exists()
