@@ -75,16 +75,15 @@ def _compute_scope(user, perms: frozenset[str] | None = None) -> UserScope:
     granted = get_objects_for_user(user, f"core.{REGION_PERM}", klass=Region, accept_global_perms=False).values_list(
         "id", flat=True
     )
-    region_ids = frozenset(
-        Region.objects.filter(models.Q(id__in=granted) | models.Q(parent_id__in=granted)).values_list("id", flat=True)
+    rows = list(
+        Region.objects.filter(models.Q(id__in=granted) | models.Q(parent_id__in=granted)).values_list("id", "parent_id")
     )
+    region_ids = frozenset(pk for pk, _parent in rows)
+    enclosing_ids = frozenset(parent for _pk, parent in rows if parent is not None)
     organisation_ids = frozenset(
         get_objects_for_user(
             user, f"core.{ORGANISATION_PERM}", klass=Organisation, accept_global_perms=False
         ).values_list("id", flat=True)
-    )
-    enclosing_ids = frozenset(
-        Region.objects.filter(id__in=region_ids, parent__isnull=False).values_list("parent_id", flat=True)
     )
     return UserScope(region_ids=region_ids, organisation_ids=organisation_ids, enclosing_ids=enclosing_ids)
 
