@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from . import authz
 from .choices import Role
+from .memo import ProcessMemo
 
 
 @cache
@@ -27,7 +28,7 @@ ACTIVE = ' class="active" aria-current="page"'
 
 # Rendered navigation by (account under its grants, language, active entries): a page's menu is the same for
 # every page of a section. core.authz.cache_key changes with any grant change, so a menu never outlives them.
-_NAV_HTML: dict[tuple, str] = {}
+_NAV_HTML = ProcessMemo()
 
 
 def _nav_html(user, path: str) -> str:
@@ -35,18 +36,14 @@ def _nav_html(user, path: str) -> str:
     active = tuple(i for i, (_label, url, _perm) in enumerate(entries) if path.startswith(url))
     account = authz.cache_key(user)
     key = (account, get_language(), get_script_prefix(), active) if account else None
-    html = _NAV_HTML.get(key) if key else None
-    if html is None:
-        html = "".join(
+    return _NAV_HTML.get(
+        key,
+        lambda: "".join(
             f'<a href="{escape(url)}"{ACTIVE if i in active else ""}>{escape(str(label))}</a>'
             for i, (label, url, perm) in enumerate(entries)
             if not perm or user.has_perm(perm)
-        )
-        if key:
-            if len(_NAV_HTML) > 10_000:
-                _NAV_HTML.clear()
-            _NAV_HTML[key] = html
-    return html
+        ),
+    )
 
 
 def portal(request):

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.memo import ProcessMemo
 from core.models import Region
 from core.pii import normalise_national_id
 from core.scope import UserScope, get_scope
@@ -25,29 +26,23 @@ def _townships(request):
     return queryset if request is None else queryset.for_user(request.user)
 
 
-_COUNTY_TOWNSHIPS: dict[str, list[int]] = {}
+# Region ids by code: reference data, kept for the process's life (core.memo).
+_REGION_IDS = ProcessMemo()
 
 
 def county_township_ids(code: str) -> list[int]:
-    """The township ids of a county (reference data: kept for the process's life)."""
-    if code not in _COUNTY_TOWNSHIPS:
-        _COUNTY_TOWNSHIPS[code] = list(
-            Region.objects.filter(parent__code=code, level="township").values_list("id", flat=True)
-        )
-    return _COUNTY_TOWNSHIPS[code] or [0]
-
-
-_TOWNSHIP_IDS: dict[str, int] = {}
+    """The township ids of a county ([0], matching nothing, for an unknown county)."""
+    ids = _REGION_IDS.get(
+        ("county-townships", code),
+        lambda: list(Region.objects.filter(parent__code=code, level="township").values_list("id", flat=True)),
+    )
+    return ids or [0]
 
 
 def township_id(code: str) -> int | None:
-    """A township's id by its code (reference data: kept for the process's life once found; misses ask again)."""
-    if code not in _TOWNSHIP_IDS:
-        found = Region.objects.townships().filter(code=code).values_list("id", flat=True).first()
-        if found is None:
-            return None
-        _TOWNSHIP_IDS[code] = found
-    return _TOWNSHIP_IDS[code]
+    """A township's id by its code, None for an unknown code."""
+    ids = _REGION_IDS.get("township-ids", lambda: dict(Region.objects.townships().values_list("code", "id")))
+    return ids.get(code)
 
 
 class TownshipCodeField(django_filters.fields.ModelChoiceField):

@@ -9,6 +9,7 @@ from core.audit import model_for_table
 from core.choices import AuditAction
 from core.dashboard import collect_panels
 from core.forms import AuditFilterForm
+from core.memo import ProcessMemo
 from core.models import AuditEvent, Region
 from core.pii import can_see_full_id, mask_national_id
 from core.scope import get_scope
@@ -19,22 +20,16 @@ PII_KEYS = {"national_id"}
 
 
 # The counties of an account's area by core.authz.cache_key (which changes with any grant or region change).
-_SCOPE_COUNTIES: dict[str, list] = {}
+_SCOPE_COUNTIES = ProcessMemo()
 
 
 def scope_counties(user, scope) -> list:
     """The counties of the user's area (a query per home page otherwise; regions are reference data)."""
     if scope.nation:
         return []
-    key = authz.cache_key(user)
-    counties = _SCOPE_COUNTIES.get(key) if key else None
-    if counties is None:
-        counties = list(Region.objects.counties().filter(id__in=scope.region_ids))
-        if key:
-            if len(_SCOPE_COUNTIES) > 10_000:
-                _SCOPE_COUNTIES.clear()
-            _SCOPE_COUNTIES[key] = counties
-    return counties
+    return _SCOPE_COUNTIES.get(
+        authz.cache_key(user) or None, lambda: list(Region.objects.counties().filter(id__in=scope.region_ids))
+    )
 
 
 class DashboardView(PortalPermissionMixin, TemplateView):

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView, View
 
 from core.audit import log_pii_export, log_pii_view
 from core.choices import AuditAction
+from core.memo import ProcessMemo
 from core.models import AuditEvent, Region
 from core.pii import can_see_full_id, mask_national_id
 from core.scope import get_scope
@@ -50,24 +51,23 @@ def filtered_reservists(request):
     return filterset, queryset
 
 
-# Regions are reference data shipped with the code: keep their rendered forms for the process's life.
-_REFERENCE_CACHE: dict = {}
+# Renderings of reference data (regions, choices, templates) for the process's life (core.memo).
+_REFERENCE = ProcessMemo()
 
 
 def _counties() -> list:
-    key = f"counties:{get_language()}"
-    if key not in _REFERENCE_CACHE:
-        _REFERENCE_CACHE[key] = [(c.code, c.name) for c in Region.objects.counties().order_by("code")]
-    return _REFERENCE_CACHE[key]
+    return _REFERENCE.get(
+        ("counties", get_language()),
+        lambda: [(c.code, c.name) for c in Region.objects.counties().order_by("code")],
+    )
 
 
 def township_labels() -> dict:
     """Township id -> "新北市板橋區" in the active language, built once per process (no join per page)."""
-    key = f"township-labels:{get_language()}"
-    if key not in _REFERENCE_CACHE:
-        townships = Region.objects.townships().select_related("parent")
-        _REFERENCE_CACHE[key] = {t.pk: str(t) for t in townships}
-    return _REFERENCE_CACHE[key]
+    return _REFERENCE.get(
+        ("township-labels", get_language()),
+        lambda: {t.pk: str(t) for t in Region.objects.townships().select_related("parent")},
+    )
 
 
 FILTER_INPUTS = ("q", "county", "township", "specialty", "retired_years_min", "retired_years_max")
@@ -82,10 +82,9 @@ def _options(choices, selected: str) -> str:
 
 
 def _option_list(key: str, build) -> list:
-    key = f"{key}:{get_language()}"
-    options = _REFERENCE_CACHE.get(key)
-    if options is None:
-        options = _REFERENCE_CACHE[key] = [
+    return _REFERENCE.get(
+        (key, get_language()),
+        lambda: [
             (
                 str(value),
                 escape(str(value)),
@@ -93,8 +92,8 @@ def _option_list(key: str, build) -> list:
                 f'<option value="{escape(str(value))}">{escape(str(label))}</option>',
             )
             for value, label in build()
-        ]
-    return options
+        ],
+    )
 
 
 def filter_selects(get) -> dict:
@@ -121,15 +120,16 @@ def filter_selects(get) -> dict:
 def township_datalist(user) -> str:
     """<option>s of the user's townships, built once per language and scope (the list never changes)."""
     scope = get_scope(user)
-    key = f"reservists:townships:{get_language()}:{'nation' if scope.nation else hash(scope.region_ids)}"
-    html = _REFERENCE_CACHE.get(key)
-    if html is None:
+
+    def build():
         townships = Region.objects.townships().filter(is_postal_area=False).select_related("parent").order_by("code")
         if not scope.nation:
             townships = townships.filter(id__in=scope.region_ids)
-        html = format_html_join("", '<option value="{}">{}</option>', ((t.code, str(t)) for t in townships))
-        _REFERENCE_CACHE[key] = str(html)
-    return mark_safe(html)
+        return str(format_html_join("", '<option value="{}">{}</option>', ((t.code, str(t)) for t in townships)))
+
+    # The scope's own region ids in the key (not their hash: two scopes must never share a list).
+    key = ("townships-datalist", get_language(), "nation" if scope.nation else scope.region_ids)
+    return mark_safe(_REFERENCE.get(key, build))  # noqa: S308 (format_html_join escaped it)
 
 
 # A list row: only the columns the page shows (no model instances: a page is 51 rows of 17 columns otherwise).
@@ -141,11 +141,10 @@ ListRow = namedtuple(
 
 def _choice_labels(choices) -> dict:
     """value -> label in the active language, per process (get_FOO_display hashes lazy labels on every row)."""
-    key = f"choices:{choices.__module__}.{choices.__qualname__}:{get_language()}"
-    labels = _REFERENCE_CACHE.get(key)
-    if labels is None:
-        labels = _REFERENCE_CACHE[key] = {k: escape(str(v)) for k, v in choices.choices}
-    return labels
+    return _REFERENCE.get(
+        ("choices", choices.__module__, choices.__qualname__, get_language()),
+        lambda: {k: escape(str(v)) for k, v in choices.choices},
+    )
 
 
 def list_rows_html(rows, list_url: str) -> str:
@@ -206,8 +205,8 @@ class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
 
 def _existing_templates(names) -> list[str]:
     """The section templates that exist (the set of installed apps is fixed: checked once per process)."""
-    key = ("detail-sections", tuple(names))
-    if key not in _REFERENCE_CACHE:
+
+    def build():
         found = []
         for name in names:
             try:
@@ -215,21 +214,23 @@ def _existing_templates(names) -> list[str]:
             except TemplateDoesNotExist:
                 continue
             found.append(name)
-        _REFERENCE_CACHE[key] = found
-    return _REFERENCE_CACHE[key]
+        return found
+
+    return _REFERENCE.get(("detail-sections", tuple(names)), build)
 
 
 def related_rows(model, reservist_pk: int) -> list:
     """`model`'s rows of one reservist in its default order, by the SQL the ORM writes for
     `model.objects.filter(reservist_id=...)`, compiled once per process: building that query cost more CPU than
     running it, three times per reservist page (load test, issue 10)."""
-    key = ("related-rows-sql", model._meta.label)
-    sql = _REFERENCE_CACHE.get(key)
-    if sql is None:
+
+    def build():
         sql, params = model._default_manager.filter(reservist_id=0).query.sql_with_params()
         if list(params) != [0]:
             raise ValueError(f"{model._meta.label}: expected the reservist id as the only parameter, got {params}")
-        _REFERENCE_CACHE[key] = sql
+        return sql
+
+    sql = _REFERENCE.get(("related-rows-sql", model._meta.label), build)
     return list(model._default_manager.raw(sql, [reservist_pk]))
 
 
