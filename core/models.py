@@ -199,6 +199,8 @@ class AuditEvent(models.Model):
     table_name = models.CharField(_("table"), max_length=100)
     object_id = models.BigIntegerField(_("object id"), null=True)
     action = models.CharField(_("action"), max_length=12, choices=AuditAction.choices)
+    # A named workflow event (core/events.py), e.g. "mobilization.order.approved"; empty for row changes.
+    event = models.CharField(_("event"), max_length=100, blank=True, db_default="")
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
@@ -214,6 +216,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["table_name", "object_id"]),
             models.Index(fields=["username", "created_at"]),
             models.Index(fields=["action", "created_at"]),
+            models.Index(fields=["event", "created_at"], name="core_audit_event_idx", condition=~models.Q(event="")),
         ]
 
     def __str__(self):
