@@ -87,8 +87,9 @@ def record(event, *, user=None, obj=None, before: dict | None = None, after: dic
 def _jsonable(data: dict | None):
     if data is None:
         return None
-    from django.core.serializers.json import DjangoJSONEncoder
     import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
 
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
 
