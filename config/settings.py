@@ -143,7 +143,7 @@ CACHES = {
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"}
+        else {"BACKEND": "core.cache.ResilientDatabaseCache", "LOCATION": "core_cache"}
     )
 }
 

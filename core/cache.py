@@ -1,12 +1,17 @@
-"""A Redis cache that degrades instead of failing: with Redis down, reads miss and writes are dropped.
+"""Caches that degrade instead of failing: with Redis down, or the database cache's table missing, reads miss
+and writes are dropped.
 
-The cache only ever holds what can be recomputed (dashboard figures, rate-limit counters), so a Redis outage
-must slow the portal down, not take its pages with it.
+The cache only ever holds what can be recomputed (dashboard figures, rate-limit counters, authorisation
+generations), so an outage must slow the portal down, not take its pages with it, and a cache that cannot be
+written must never break a write to the database (a signal handler writes the cache inside `migrate`,
+before any cache table exists).
 """
 
 import logging
 
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import DatabaseError, router, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -65,3 +70,33 @@ class ResilientRedisCache(RedisCache):
             return super().incr(key, delta, version)
         except OUTAGE:
             raise ValueError("cache unavailable") from None
+
+
+def _guarded_db(method, fallback):
+    """Run a database-cache call in its own savepoint, so that a failure (no table yet, a lock timeout) rolls
+    back only the cache statement and leaves the caller's transaction usable."""
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            with transaction.atomic(using=router.db_for_write(self.cache_model_class)):
+                return method(self, *args, **kwargs)
+        except DatabaseError as exc:
+            log.warning("database cache unavailable (%s): %s degraded", type(exc).__name__, method.__name__)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    wrapper.__name__ = method.__name__
+    return wrapper
+
+
+class ResilientDatabaseCache(DatabaseCache):
+    """Django's database cache, for when no REDIS_URL is set (`make run`), degraded like the Redis one."""
+
+    get = _guarded_db(DatabaseCache.get, lambda key, default=None, version=None: default)
+    get_many = _guarded_db(DatabaseCache.get_many, {})
+    set = _guarded_db(DatabaseCache.set, None)
+    add = _guarded_db(DatabaseCache.add, False)
+    touch = _guarded_db(DatabaseCache.touch, False)
+    delete = _guarded_db(DatabaseCache.delete, False)
+    delete_many = _guarded_db(DatabaseCache.delete_many, None)
+    has_key = _guarded_db(DatabaseCache.has_key, False)
+    clear = _guarded_db(DatabaseCache.clear, None)

@@ -6,6 +6,8 @@ BIN=.venv/bin
 PORT=${PORT:-8000}
 mkdir -p .run/broker .run/broker-done
 export DJANGO_DEBUG=${DJANGO_DEBUG:-1}
+# Verification links and QR codes printed on notices and reports point at the port this demo serves.
+export PORTAL_PUBLIC_URL=${PORTAL_PUBLIC_URL:-http://127.0.0.1:${PORT}}
 
 if [ -z "${DATABASE_URL:-}" ]; then
   echo "No DATABASE_URL: starting the embedded PostgreSQL server in .run/pgdata"
@@ -14,7 +16,6 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 $BIN/python manage.py migrate --noinput
-$BIN/python manage.py createcachetable
 $BIN/python manage.py seed_demo ${SEED_ARGS:-}
 
 # Background work: a real worker. With REDIS_URL it uses Redis; without, a filesystem broker in .run/.
