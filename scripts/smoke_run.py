@@ -13,6 +13,7 @@ On any failure it prints the last lines of the server's output and exits 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import re
@@ -50,7 +51,7 @@ class Server:
         self.lines: list[str] = []
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "PORTAL_PUBLIC_URL")}
         env["PORT"] = str(port)
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="smoke-run-", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="smoke-run-", suffix=".log", delete=False)  # noqa: SIM115
         self.proc = subprocess.Popen(
             ["make", "run"],
             cwd=ROOT,
@@ -78,20 +79,16 @@ class Server:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
         # Workers and the scheduler belong to the same process group; make sure none survives.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         # The embedded PostgreSQL server was started detached from the group; stop it by its data folder.
         subprocess.run(
             [str(ROOT / ".venv" / "bin" / "python"), "-m", "core.embedded_pg", "stop"],
