@@ -1,4 +1,4 @@
-"""Civil defense: strength against establishment, trained share, shelter capacity against assignments.
+"""Civil defense: strength against establishment, trained share, how full the shelters are.
 
 Figures come from civil_defense.metrics.county_readiness (scope-aware, one grouped query per figure).
 """
@@ -20,8 +20,9 @@ TEMPLATE = "reports/sections/civil_defense.html"
 STRENGTH_OK, STRENGTH_WARN = 0.90, 0.75
 # Members whose training has not lapsed: green from 80 %, amber from 60 %.
 TRAINED_OK, TRAINED_WARN = 0.80, 0.60
-# Shelter capacity against the people assigned to shelters: green from 100 %, amber from 90 %.
-SHELTER_OK, SHELTER_WARN = 1.00, 0.90
+# How full the shelters are (people assigned against places): green up to 90 %, amber up to 100 %, red when
+# more people are assigned than there are places. A share of capacity, never above 100 % unless overfull.
+SHELTER_OK, SHELTER_WARN = 0.90, 1.00
 FIELDS = ("teams", "establishment", "strength", "trained", "shelters", "shelter_capacity", "shelter_assigned")
 
 
@@ -40,11 +41,16 @@ def gather(scope, as_of, detail: bool = True) -> dict:
     return figures
 
 
+def shelter_fill(figures) -> float | None:
+    """People assigned to shelters as a share of their places (None without any place)."""
+    return ratio(figures.get("shelter_assigned", 0), figures.get("shelter_capacity", 0))
+
+
 def indicators(figures) -> list[Indicator]:
     available = figures.get("available")
     strength = ratio(figures.get("strength", 0), figures.get("establishment", 0)) if available else None
     trained = ratio(figures.get("trained", 0), figures.get("strength", 0)) if available else None
-    shelter = ratio(figures.get("shelter_capacity", 0), figures.get("shelter_assigned", 0)) if available else None
+    shelter = shelter_fill(figures) if available else None
     return [
         Indicator(
             "civil_defense.strength",
@@ -64,17 +70,19 @@ def indicators(figures) -> list[Indicator]:
         ),
         Indicator(
             "civil_defense.shelter",
-            _("Shelter capacity against assignments"),
+            _("Shelter places taken"),
             shelter,
-            pct(shelter)
+            _("%(percent)s (%(assigned)s of %(capacity)s places)")
+            % {
+                "percent": pct(shelter),
+                "assigned": f"{figures.get('shelter_assigned', 0):,}",
+                "capacity": f"{figures.get('shelter_capacity', 0):,}",
+            }
             if shelter is not None
-            else (
-                _("%(capacity)s places, none assigned") % {"capacity": f"{figures.get('shelter_capacity', 0):,}"}
-                if available and figures.get("shelter_capacity")
-                else "—"
-            ),
-            light(shelter, SHELTER_OK, SHELTER_WARN),
-            _("green ≥ %(ok)s, amber ≥ %(warn)s") % {"ok": pct(SHELTER_OK), "warn": pct(SHELTER_WARN)},
+            else "—",
+            light(shelter, SHELTER_OK, SHELTER_WARN, higher_is_better=False),
+            _("green ≤ %(ok)s, amber ≤ %(warn)s, red when overfull")
+            % {"ok": pct(SHELTER_OK), "warn": pct(SHELTER_WARN)},
         ),
     ]
 
@@ -84,11 +92,11 @@ def charts_for(figures, scope, region_names) -> dict:
         return {}
     strength = ratio(figures.get("strength", 0), figures.get("establishment", 0))
     trained = ratio(figures.get("trained", 0), figures.get("strength", 0))
-    shelter = ratio(figures.get("shelter_capacity", 0), figures.get("shelter_assigned", 0))
+    shelter = shelter_fill(figures)
     result = {
         "strength": charts.share_bar(strength, status=light(strength, STRENGTH_OK, STRENGTH_WARN)),
         "trained": charts.share_bar(trained, target=TRAINED_OK, status=light(trained, TRAINED_OK, TRAINED_WARN)),
-        "shelter": charts.share_bar(shelter, status=light(shelter, SHELTER_OK, SHELTER_WARN)),
+        "shelter": charts.share_bar(shelter, status=light(shelter, SHELTER_OK, SHELTER_WARN, higher_is_better=False)),
     }
     rows = figures.get("by_county") or []
     if scope.kind == ScopeKind.NATION and rows:
