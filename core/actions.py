@@ -101,12 +101,18 @@ class Action:
     # Whether the action needs a note (a reason) from the person; destructive steps do.
     requires_note: ClassVar[bool] = False
     timestamp_field: ClassVar[str | None] = "updated_at"
+    # The status of a guard's refusals: 409 (the state of things refuses it) unless the action says the
+    # refusals are about the request itself (400), e.g. a leave that the rules of Art. 32 do not allow.
+    refusal_status: ClassVar[int | None] = None
 
     # ----- hooks --------------------------------------------------------------------------------
 
     def guard(self, user, obj, **params) -> list[Refusal]:
         """The domain's refusals (four-eyes, the law). Empty when allowed."""
         return []
+
+    def prepare(self, user, obj, **params) -> None:
+        """Writes that must come before the state moves (e.g. superseding the version this one replaces)."""
 
     def changes(self, user, obj, **params) -> dict:
         """Fields the guarded update sets together with the state."""
@@ -147,7 +153,7 @@ class Action:
         if self.requires_note and require_note and not str(note or "").strip():
             refusals.append(Refusal("note_required", _("Give a reason for this step."), field="note"))
         if refusals:
-            status = 400 if all(r.field for r in refusals) else 409
+            status = self.refusal_status or (400 if all(r.field for r in refusals) else 409)
             return Check(self, status, refusals)
         return Check(self)
 
@@ -172,6 +178,7 @@ class Action:
             if not result_check:
                 raise ActionRefused(result_check)
             before = {self.state_field: getattr(fresh, self.state_field, None), **self.describe(fresh)}
+            self.prepare(user, fresh, note=note, **params)
             changes = dict(self.changes(user, fresh, **params))
             if self.to_state is not None:
                 changes[self.state_field] = self.to_state

@@ -8,6 +8,7 @@ class MobilizationConfig(AppConfig):
     # Navigation entries: (label, url name, permission or None).
     nav: list = [
         (_("Call-up orders"), "mobilization:order-list", "mobilization.view_calluporder"),
+        (_("Annual programmes"), "mobilization:programme-list", "mobilization.view_annualprogramme"),
         (_("Call-up rules"), "mobilization:policy", "mobilization.add_rulepolicy"),
         (_("Postponements"), "mobilization:postponement-list", "mobilization.view_postponement"),
     ]

@@ -45,6 +45,8 @@ class OrderForm(ScopedModelForm):
             "override_max_times",
             "override_max_days",
             "override_justification",
+            "programme_line",
+            "programme_override",
         ]
         widgets = {
             "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -55,6 +57,24 @@ class OrderForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["target_specialties"] = ", ".join(self.instance.target_specialties or [])
+        from .programme.choices import ProgrammeStatus
+
+        self.fields["programme_line"].queryset = (
+            self.fields["programme_line"]
+            .queryset.filter(programme__status=ProgrammeStatus.APPROVED)
+            .select_related("programme")
+            .order_by("-programme__year", "period", "key")
+        )
+        self.fields["programme_line"].label_from_instance = lambda line: (
+            _("%(year)s %(key)s · %(type)s · %(period)s · %(number)s people")
+            % {
+                "year": line.programme.year,
+                "key": line.key,
+                "type": line.get_mobilization_type_display(),
+                "period": line.period,
+                "number": f"{line.number:,}",
+            }
+        )
 
     def clean_target_specialties(self):
         raw = self.cleaned_data.get("target_specialties") or ""
@@ -66,6 +86,12 @@ class OrderForm(ScopedModelForm):
 
         if self.user is not None and not get_scope(self.user).nation and not cleaned.get("target_regions"):
             self.add_error("target_regions", _("Choose the regions of your area to call up from."))
+        from .programme.services import facts_for, order_refusals
+
+        if not self.errors:
+            for refusal in order_refusals(facts_for(self.instance, cleaned)):
+                field = refusal.field if refusal.field in self.fields else None
+                self.add_error(field, f"{refusal.message}")
         return cleaned
 
 

@@ -1,9 +1,11 @@
 """Call-up rule policy (Art. 33), call-up orders and their candidates."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,20 @@ class RulePolicy(AuditedModel):
     rollcall_window_years = models.PositiveSmallIntegerField(_("Roll-Call window (years from retirement)"), default=8)
     rollcall_max_times = models.PositiveSmallIntegerField(_("Roll-Call number of call-ups"), default=1)
     rollcall_max_days = models.PositiveSmallIntegerField(_("Roll-Call days per call-up"), default=1)
+    # Art. 32: rotation leave during General or Temporary Mobilization, by rules the MND enacts.
+    leave_max_share = models.DecimalField(
+        _("Rotation leave: largest share of a unit's called-up members on leave at once"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.10"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
+    )
+    leave_max_days = models.PositiveSmallIntegerField(
+        _("Rotation leave: longest leave (days)"), default=3, validators=[MinValueValidator(1)]
+    )
+    leave_min_days_served = models.PositiveSmallIntegerField(
+        _("Rotation leave: days served before a first leave"), default=14
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -129,6 +145,20 @@ class CallUpOrder(TimeStampedModel):
     override_max_times = models.PositiveSmallIntegerField(_("raised number of call-ups"), null=True, blank=True)
     override_max_days = models.PositiveSmallIntegerField(_("raised days per call-up"), null=True, blank=True)
     override_justification = models.TextField(_("justification of the military needs"), blank=True)
+    # The annual programme's line this order implements (Art. 24, 27, 28), or the military-needs override.
+    programme_line = models.ForeignKey(
+        "mobilization.ProgrammeLine",
+        verbose_name=_("programme line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    programme_override = models.BooleanField(
+        _("beyond the annual programme by military needs"),
+        default=False,
+        help_text=_("Art. 27/28: the justification of the military needs is required and shown to the approver."),
+    )
     status = models.CharField(_("status"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -302,3 +332,4 @@ class Candidate(models.Model):
 
 # The notices sub-package's models belong to this app (app label "mobilization").
 from .notices.models import DeliveryMessage, Notice, NoticeBatch, NoticeEvent, Postponement  # noqa: E402, F401
+from .programme.models import AnnualProgramme, ProgrammeLine, RotationLeave  # noqa: E402, F401

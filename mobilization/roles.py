@@ -1,6 +1,12 @@
 """Who may do what with call-up orders and the rule policy (scope is separate: see models.scope_filter)."""
 
 VIEW = ["mobilization.view_calluporder", "mobilization.view_candidate", "mobilization.view_rulepolicy"]
+# The annual programme (Art. 24, 27, 28) and rotation leave (Art. 32).
+PROGRAMME_VIEW = [
+    "mobilization.view_annualprogramme",
+    "mobilization.view_programmeline",
+    "mobilization.view_rotationleave",
+]
 NOTICES_VIEW = [
     "mobilization.view_notice",
     "mobilization.view_noticeevent",
@@ -25,14 +31,23 @@ PERMISSIONS = {
         "mobilization.record_attendance",
         "mobilization.request_postponement",
         "mobilization.decide_postponement",
+        # Drafts and submits the annual programme; records rotation leave.
+        "mobilization.add_annualprogramme",
+        "mobilization.change_annualprogramme",
+        "mobilization.submit_annualprogramme",
+        "mobilization.add_rotationleave",
     ]
-    + NOTICES_VIEW,
+    + NOTICES_VIEW
+    + PROGRAMME_VIEW,
     # Approves or rejects; never an order they drafted or submitted (services._four_eyes).
-    "mnd_approver": VIEW + NOTICES_VIEW + ["mobilization.approve_calluporder", "mobilization.check_eligibility"],
+    "mnd_approver": VIEW
+    + NOTICES_VIEW
+    + PROGRAMME_VIEW
+    + ["mobilization.approve_calluporder", "mobilization.approve_annualprogramme", "mobilization.check_eligibility"],
     # Publishes rule-policy versions (Art. 33).
-    "mnd_admin": VIEW + ["mobilization.add_rulepolicy", "mobilization.check_eligibility"],
+    "mnd_admin": VIEW + PROGRAMME_VIEW + ["mobilization.add_rulepolicy", "mobilization.check_eligibility"],
     # Reads the orders and candidates of its own area, nothing else.
-    "local_gov": ["mobilization.view_calluporder", "mobilization.view_candidate"] + NOTICES_VIEW,
+    "local_gov": ["mobilization.view_calluporder", "mobilization.view_candidate"] + NOTICES_VIEW + PROGRAMME_VIEW,
     # Delivers the notices of its township, records report day and takes Art. 31 requests.
     "township_office": ["mobilization.view_calluporder"]
     + NOTICES_VIEW

@@ -43,6 +43,9 @@ POLICY_FIELDS = [
     "rollcall_window_years",
     "rollcall_max_times",
     "rollcall_max_days",
+    "leave_max_share",
+    "leave_max_days",
+    "leave_min_days_served",
 ]
 
 

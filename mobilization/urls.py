@@ -2,9 +2,14 @@ from django.urls import path
 
 from . import views
 from .notices import views as notice_views
+from .programme import views as programme_views
 
 app_name = "mobilization"
 urlpatterns = [
+    path("programmes/", programme_views.ProgrammeListView.as_view(), name="programme-list"),
+    path("programmes/<int:pk>/", programme_views.ProgrammeDetailView.as_view(), name="programme-detail"),
+    path("programmes/<int:pk>/do/<str:name>/", programme_views.programme_action, name="programme-action"),
+    path("orders/<int:pk>/leave/", programme_views.LeaveRosterView.as_view(), name="order-leave"),
     path("orders/", views.OrderListView.as_view(), name="order-list"),
     path("orders/new/", views.OrderCreateView.as_view(), name="order-create"),
     # The order page with its notices section (the view adds the issue button and links to views.OrderDetailView).

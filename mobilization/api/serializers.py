@@ -70,6 +70,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "override_max_times",
             "override_max_days",
             "override_justification",
+            "programme_line",
+            "programme_override",
             "status",
             "policy_version",
             "selection_job",
@@ -104,6 +106,12 @@ class OrderSerializer(serializers.ModelSerializer):
             instance.clean()
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
+        # The annual programme (Art. 24, 27, 28): the line drawn on, its remaining people, period and days.
+        from ..programme.services import facts_for, order_refusals, refusal_errors
+
+        refusals = order_refusals(facts_for(self.instance or CallUpOrder(), attrs))
+        if refusals:
+            raise serializers.ValidationError(refusal_errors(refusals))
         return attrs
 
 

@@ -227,13 +227,16 @@ def art31_refusals(notice: Notice, days, kind: str | None) -> list[dict]:
                 "message": _("Art. 31: a postponement may not exceed three days (%(n)s asked).") % {"n": days},
             }
         )
-    if kind and kind not in PostponementKind.values:
+    if kind not in PostponementKind.values:  # the ground is required: none, or any other, is refused
         reasons.append(
             {
                 "article": "31",
                 "item": None,
                 "code": "art31.ground",
-                "message": _("Art. 31 allows postponement only for illness or a major event to be handled in person."),
+                "message": _(
+                    "Art. 31 allows postponement only for illness or a major event to be handled in person: "
+                    "name the ground."
+                ),
             }
         )
     if notice.attendance:

@@ -291,7 +291,7 @@ def test_township_request_then_mnd_grant_moves_the_date_and_reissues(users, issu
     assert body["status"] == "requested" and body["report_date"] == "2027-03-15"
     assert api_client(users.township).post(f"/api/mobilization/postponements/{body['id']}/approve/").status_code == 403
     second = api_client(users.township).post(
-        f"{NOTICES}{notice.pk}/postpone/", {"days": 1, "reason": "x"}, format="json"
+        f"{NOTICES}{notice.pk}/postpone/", {"days": 1, "reason": "x", "kind": "illness"}, format="json"
     )
     assert second.status_code == 400 and second.json()["reasons"][0]["code"] == "art31.already_postponed"
     granted = api_client(users.staff).post(f"/api/mobilization/postponements/{body['id']}/approve/", {}, format="json")

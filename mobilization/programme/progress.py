@@ -1,0 +1,114 @@
+"""Progress against the annual programme, per line and per county: planned, drawn by orders, issued, reported,
+and the measured yield (reported of issued) of the orders that are closed.
+
+Every figure is counted from the user's scoped querysets: a county official sees the lines aimed at their county
+and only their county's orders and notices; "remaining" (what the whole line has left) is shown to nationwide
+users only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Q
+
+from core.models import Region
+from core.scope import get_scope
+
+from ..choices import OrderStatus
+from ..models import CallUpOrder, Notice
+from ..notices.choices import Attendance
+from .models import AnnualProgramme
+from .services import NOT_DRAWING, counties_of, drawn_by_line
+
+
+def _yield(reported: int, issued: int) -> float | None:
+    return round(reported / issued, 4) if issued else None
+
+
+def programme_progress(programme: AnnualProgramme, user) -> dict:
+    nation = get_scope(user).nation
+    lines = list(programme.lines.for_user(user).prefetch_related("target_regions").order_by("period", "key"))
+    line_ids = [line.pk for line in lines]
+    orders = list(
+        CallUpOrder.objects.for_user(user)
+        .filter(programme_line_id__in=line_ids)
+        .exclude(status__in=NOT_DRAWING)
+        .prefetch_related("target_regions")
+    )
+    notice_rows = (
+        Notice.objects.for_user(user)
+        .filter(order__programme_line_id__in=line_ids)
+        .order_by()
+        .values("order__programme_line_id", "township__parent_id")
+        .annotate(
+            issued=Count("pk"),
+            reported=Count("pk", filter=Q(attendance=Attendance.PRESENT)),
+            closed_issued=Count("pk", filter=Q(order__status=OrderStatus.CLOSED)),
+            closed_reported=Count("pk", filter=Q(order__status=OrderStatus.CLOSED, attendance=Attendance.PRESENT)),
+        )
+    )
+    per_line: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    per_county: dict[tuple[int, int], dict] = defaultdict(lambda: defaultdict(int))
+    for row in notice_rows:
+        for figures in (
+            per_line[row["order__programme_line_id"]],
+            per_county[(row["order__programme_line_id"], row["township__parent_id"])],
+        ):
+            for name in ("issued", "reported", "closed_issued", "closed_reported"):
+                figures[name] += row[name]
+    for order in orders:
+        per_line[order.programme_line_id]["drawn"] += order.quota
+        counties = counties_of(order.target_regions.all())
+        if counties and len(counties) == 1:
+            per_county[(order.programme_line_id, next(iter(counties)))]["drawn"] += order.quota
+    whole_line_drawn = drawn_by_line(line_ids) if nation else {}
+    visible_counties = None if nation else get_scope(user).county_ids() | get_scope(user).enclosing_ids
+    names = {r.pk: (r.code, r.name) for r in Region.objects.counties()}
+    result_lines = []
+    for line in lines:
+        figures = per_line[line.pk]
+        targets = [r.pk for r in line.target_regions.all()]
+        county_ids = {county for (line_id, county) in per_county if line_id == line.pk} | set(targets)
+        if visible_counties is not None:
+            county_ids &= set(visible_counties)
+        counties = []
+        for county in sorted(county_ids, key=lambda pk: names.get(pk, ("", ""))[0]):
+            c = per_county[(line.pk, county)]
+            counties.append(
+                {
+                    "county": names.get(county, ("", ""))[0],
+                    "name": names.get(county, ("", ""))[1],
+                    "planned": line.number if targets == [county] else None,
+                    "drawn": c["drawn"],
+                    "issued": c["issued"],
+                    "reported": c["reported"],
+                    "yield": _yield(c["closed_reported"], c["closed_issued"]),
+                }
+            )
+        drawn = whole_line_drawn.get(line.pk, 0) if nation else figures["drawn"]
+        result_lines.append(
+            {
+                "id": line.pk,
+                "key": line.key,
+                "mobilization_type": line.mobilization_type,
+                "period": line.period,
+                "target_regions": sorted(r.code for r in line.target_regions.all()),
+                "planned": line.number,
+                "days": line.days,
+                "drawn": drawn,
+                "remaining": max(line.number - drawn, 0) if nation else None,
+                "issued": figures["issued"],
+                "reported": figures["reported"],
+                "yield": _yield(figures["closed_reported"], figures["closed_issued"]),
+                "counties": counties,
+            }
+        )
+    totals = {name: sum(line[name] for line in result_lines) for name in ("planned", "drawn", "issued", "reported")}
+    return {
+        "programme": programme.pk,
+        "year": programme.year,
+        "version": programme.version,
+        "lines": result_lines,
+        "totals": totals,
+    }
