@@ -140,7 +140,13 @@ class AttendanceSerializer(serializers.Serializer):
 class PostponeSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=0, max_value=366)
     reason = serializers.CharField(max_length=1000)
-    kind = serializers.ChoiceField(choices=PostponementKind.choices, required=False, allow_blank=True)
+    # Checked by the Art. 31 rules, so a missing or other ground is refused with the article cited.
+    kind = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text=f"Art. 31 ground: {', '.join(PostponementKind.values)}",
+    )
 
 
 class PostponementDecisionSerializer(serializers.Serializer):

@@ -54,6 +54,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = [f for f in fields if f not in ("year", "note")]
+        # The version is numbered by services.create_version under a lock, not validated here.
+        validators: list = []
 
 
 class LineSerializer(serializers.ModelSerializer):

@@ -18,3 +18,16 @@ def issuable(users):
     from .notice_world import approved_order
 
     return approved_order(users)
+
+
+@pytest.fixture
+def issue(run_on_commit):
+    """Issue an order's notices through the API, the eager worker running on commit."""
+    from core.testing import api_client
+
+    def go(user, order):
+        return run_on_commit(
+            lambda: api_client(user).post(f"/api/mobilization/orders/{order.pk}/issue/", {}, format="json")
+        )
+
+    return go

@@ -23,15 +23,6 @@ ORDERS = "/api/mobilization/orders/"
 NOTICES = "/api/mobilization/notices/"
 
 
-@pytest.fixture
-def issue(run_on_commit):
-    def go(user, order):
-        response = run_on_commit(lambda: api_client(user).post(f"{ORDERS}{order.pk}/issue/", {}, format="json"))
-        return response
-
-    return go
-
-
 def issued(users, issue, **kw):
     world = approved_order(users, **kw)
     response = issue(users.staff, world.order)
