@@ -39,4 +39,6 @@ def panels(request) -> list[Panel]:
             "bad" if counts.get(OrderStatus.FAILED) else "ok",
         ),
     ]
-    return [Panel(_("Call-up orders"), figures, order=20)]
+    from .programme.progress import dashboard_panels
+
+    return [Panel(_("Call-up orders"), figures, order=20), *dashboard_panels(request)]

@@ -267,6 +267,9 @@ class PolicyView(PortalPermissionMixin, TemplateView):
         context["versions"] = RulePolicy.objects.order_by("-version")
         context["can_publish"] = self.request.user.has_perm("mobilization.add_rulepolicy")
         context["defaults"] = rules.PolicyParams()
+        from .articles import ARTICLES
+
+        context["articles"] = ARTICLES
         return context
 
     def _latest_values(self):

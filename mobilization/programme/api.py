@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from core.api.permissions import perm_class
 from core.api.serializers import RegionCodeField
 from core.api.viewsets import ScopedQuerysetMixin
+from core.scope import get_scope
 
 from ..models import CallUpOrder, Notice
 from . import leave as leave_rules
@@ -201,7 +202,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["get"], permission_classes=VIEW)
     def progress(self, request, pk=None):
         refuse_unknown(request, set())
-        return Response(programme_progress(self.get_object(), request.user))
+        return Response(programme_progress(self.get_object(), get_scope(request.user)))
 
 
 class LeaveRequestSerializer(serializers.Serializer):

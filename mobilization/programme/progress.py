@@ -1,7 +1,8 @@
 """Progress against the annual programme, per line and per county: planned, drawn by orders, issued, reported,
 and the measured yield (reported of issued) of the orders that are closed.
 
-Every figure is counted from the user's scoped querysets: a county official sees the lines aimed at their county
+Every figure is counted under a scope (core.scope.UserScope: a user's, or a report's): a county official sees
+the lines aimed at their county
 and only their county's orders and notices; "remaining" (what the whole line has left) is shown to nationwide
 users only.
 """
@@ -13,7 +14,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 
 from core.models import Region
-from core.scope import get_scope
+from core.scope import UserScope, scope_q
 
 from ..choices import OrderStatus
 from ..models import CallUpOrder, Notice
@@ -26,18 +27,23 @@ def _yield(reported: int, issued: int) -> float | None:
     return round(reported / issued, 4) if issued else None
 
 
-def programme_progress(programme: AnnualProgramme, user) -> dict:
-    nation = get_scope(user).nation
-    lines = list(programme.lines.for_user(user).prefetch_related("target_regions").order_by("period", "key"))
+def scoped(queryset, scope: UserScope):
+    q = scope_q(queryset.model, scope)
+    return queryset if q is None else queryset.filter(q)
+
+
+def programme_progress(programme: AnnualProgramme, scope: UserScope) -> dict:
+    nation = scope.nation
+    lines = list(scoped(programme.lines.all(), scope).prefetch_related("target_regions").order_by("period", "key"))
     line_ids = [line.pk for line in lines]
     orders = list(
-        CallUpOrder.objects.for_user(user)
+        scoped(CallUpOrder.objects.all(), scope)
         .filter(programme_line_id__in=line_ids)
         .exclude(status__in=NOT_DRAWING)
         .prefetch_related("target_regions")
     )
     notice_rows = (
-        Notice.objects.for_user(user)
+        scoped(Notice.objects.all(), scope)
         .filter(order__programme_line_id__in=line_ids)
         .order_by()
         .values("order__programme_line_id", "township__parent_id")
@@ -63,7 +69,7 @@ def programme_progress(programme: AnnualProgramme, user) -> dict:
         if counties and len(counties) == 1:
             per_county[(order.programme_line_id, next(iter(counties)))]["drawn"] += order.quota
     whole_line_drawn = drawn_by_line(line_ids) if nation else {}
-    visible_counties = None if nation else get_scope(user).county_ids() | get_scope(user).enclosing_ids
+    visible_counties = None if nation else scope.county_ids() | scope.enclosing_ids
     names = {r.pk: (r.code, r.name) for r in Region.objects.counties()}
     result_lines = []
     for line in lines:
@@ -112,3 +118,40 @@ def programme_progress(programme: AnnualProgramme, user) -> dict:
         "lines": result_lines,
         "totals": totals,
     }
+
+
+def dashboard_panels(request) -> list:
+    """The year's programme on the dashboard: planned, drawn by orders and reported, in the user's scope."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from core.dashboard import Figure, Panel
+    from core.scope import get_scope
+
+    user = request.user
+    if not user.has_perm("mobilization.view_annualprogramme"):
+        return []
+    year = timezone.localdate().year
+    programme = AnnualProgramme.objects.for_user(user).in_force(year)
+    if programme is None:
+        return [
+            Panel(
+                _("Annual programme %(year)s") % {"year": year},
+                [Figure(_("Not approved yet"), "—", reverse("mobilization:programme-list"), "warn")],
+                order=21,
+            )
+        ]
+    totals = programme_progress(programme, get_scope(user))["totals"]
+    url = reverse("mobilization:programme-detail", args=[programme.pk])
+    return [
+        Panel(
+            _("Annual programme %(year)s") % {"year": year},
+            [
+                Figure(_("Planned"), f"{totals['planned']:,}", url),
+                Figure(_("Drawn by orders"), f"{totals['drawn']:,}", url),
+                Figure(_("Reported"), f"{totals['reported']:,}", url),
+            ],
+            order=21,
+        )
+    ]

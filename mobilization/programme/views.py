@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from core.actions import ActionRefused, available
 from core.models import Region
-from core.scope import get_scoped_or_404
+from core.scope import get_scope, get_scoped_or_404
 from core.views import PortalPermissionMixin, ScopedListView
 from reservists.choices import MobilizationType
 
@@ -117,7 +117,7 @@ class ProgrammeDetailView(PortalPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         programme = self.get_programme()
-        progress = programme_progress(programme, self.request.user)
+        progress = programme_progress(programme, get_scope(self.request.user))
         labels = dict(MobilizationType.choices)
         for line in progress["lines"]:
             line["type_label"] = labels.get(line["mobilization_type"], line["mobilization_type"])
