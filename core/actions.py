@@ -111,6 +111,11 @@ class Action:
         """The domain's refusals (four-eyes, the law). Empty when allowed."""
         return []
 
+    def input_refusals(self, user, obj, **params) -> list[Refusal]:
+        """Refusals about what the person typed (a missing reference, a bad date): checked on execution, not when
+        a page decides whether to offer the form."""
+        return []
+
     def prepare(self, user, obj, **params) -> None:
         """Writes that must come before the state moves (e.g. superseding the version this one replaces)."""
 
@@ -150,6 +155,8 @@ class Action:
         if self.from_states is not None and state not in self.from_states:
             return Check(self, 409, [Refusal("state", self.state_refusal(obj))])
         refusals = list(self.guard(user, obj, **params))
+        if require_note and not refusals:
+            refusals.extend(self.input_refusals(user, obj, **params))
         if self.requires_note and require_note and not str(note or "").strip():
             refusals.append(Refusal("note_required", _("Give a reason for this step."), field="note"))
         if refusals:

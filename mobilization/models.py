@@ -50,13 +50,15 @@ class RulePolicy(AuditedModel):
         max_digits=3,
         decimal_places=2,
         default=Decimal("0.10"),
+        # In the database too: reference data written by earlier migrations (replayed after a flush) lacks it.
+        db_default=Decimal("0.10"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
     )
     leave_max_days = models.PositiveSmallIntegerField(
-        _("Rotation leave: longest leave (days)"), default=3, validators=[MinValueValidator(1)]
+        _("Rotation leave: longest leave (days)"), default=3, db_default=3, validators=[MinValueValidator(1)]
     )
     leave_min_days_served = models.PositiveSmallIntegerField(
-        _("Rotation leave: days served before a first leave"), default=14
+        _("Rotation leave: days served before a first leave"), default=14, db_default=14
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

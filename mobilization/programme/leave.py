@@ -39,8 +39,11 @@ def service_end(notice: Notice, order: CallUpOrder) -> datetime.date:
 
 def leave_refusals(order: CallUpOrder, notice: Notice | None, start, end) -> list[Refusal]:
     """Every Art. 32 rule this leave would break (empty when it may be recorded)."""
-    from ..services import policy_for
+    return order_leave_refusals(order) or person_leave_refusals(order, notice, start, end)
 
+
+def order_leave_refusals(order: CallUpOrder) -> list[Refusal]:
+    """Whether the order admits rotation leave at all: its type (Art. 32's scope) and its state."""
     if order.mobilization_type not in LEAVE_TYPES:
         return [
             Refusal(
@@ -59,6 +62,14 @@ def leave_refusals(order: CallUpOrder, notice: Notice | None, start, end) -> lis
                 article="32",
             )
         )
+    return refusals
+
+
+def person_leave_refusals(order: CallUpOrder, notice: Notice | None, start, end) -> list[Refusal]:
+    """The rules about this person and these days: reported, within service, length, first leave, unit share."""
+    from ..services import policy_for
+
+    refusals: list[Refusal] = []
     if notice is None or start is None or end is None:
         refusals.append(Refusal("art32.incomplete", _("Name the person, the first and the last day of leave."), "32"))
         return refusals
@@ -169,10 +180,13 @@ class RecordLeave(Action):
     refusal_status = 400
     timestamp_field = None
 
-    def guard(self, user, obj, notice=None, start=None, end=None, **params):
+    def guard(self, user, obj, **params):
+        return order_leave_refusals(obj)
+
+    def input_refusals(self, user, obj, notice=None, start=None, end=None, **params):
         if notice is not None and notice.order_id != obj.pk:
             return [Refusal("art32.other_order", _("This notice belongs to another order."), "32", field="notice")]
-        return leave_refusals(obj, notice, start, end)
+        return person_leave_refusals(obj, notice, start, end)
 
     def effect(self, user, obj, notice=None, start=None, end=None, note: str = "", **params):
         leave = RotationLeave.objects.create(

@@ -438,9 +438,12 @@ class ApproveProgramme(Action):
     from_states = {ProgrammeStatus.SUBMITTED}
     to_state = ProgrammeStatus.APPROVED
 
-    def guard(self, user, obj, approval_reference: str = "", approved_on=None, **params):
-        refusals = four_eyes(user, obj)
-        if not refusals and not (approval_reference or "").strip():
+    def guard(self, user, obj, **params):
+        return four_eyes(user, obj)
+
+    def input_refusals(self, user, obj, approval_reference: str = "", approved_on=None, **params):
+        refusals = []
+        if not (approval_reference or "").strip():
             refusals.append(
                 Refusal(
                     "programme.reference_required",
@@ -449,7 +452,7 @@ class ApproveProgramme(Action):
                     field="approval_reference",
                 )
             )
-        if not refusals and approved_on is None:
+        if approved_on is None:
             refusals.append(
                 Refusal(
                     "programme.approved_on_required",
