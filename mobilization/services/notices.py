@@ -23,17 +23,17 @@ from reservists.choices import MobilizationType, ServiceSource
 from reservists.models import ServiceRecord
 
 from .. import events
-from ..choices import OrderStatus
-from . import delivery
-from .choices import (
+from ..choices import (
     POSTPONEMENT_MAX_DAYS,
     Attendance,
     Channel,
     NoticeStatus,
+    OrderStatus,
     PostponementKind,
     PostponementStatus,
 )
-from .models import Notice, NoticeEvent, Postponement
+from ..models import Notice, NoticeEvent, Postponement
+from . import delivery
 
 # Which statuses each delivery step may start from.
 DELIVERABLE = {NoticeStatus.ISSUED, NoticeStatus.SENT, NoticeStatus.UNDELIVERABLE}
