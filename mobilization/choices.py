@@ -32,6 +32,11 @@ class Decision(models.TextChoices):
 # Statuses in which the order's content may still be edited (editing a selected one sends it back to draft).
 EDITABLE_STATUSES = {OrderStatus.DRAFT, OrderStatus.SELECTED, OrderStatus.REJECTED, OrderStatus.FAILED}
 SELECTABLE_STATUSES = {OrderStatus.DRAFT, OrderStatus.SELECTED, OrderStatus.REJECTED, OrderStatus.FAILED}
+# Orders whose call-up is over or void: their notices bind no one any more (the reports and the civil-defense
+# conflict flag import this name instead of copying status strings).
+CLOSED_ORDER_STATUSES = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED})
+# Orders whose notices are out and being worked on (delivery, report day).
+LIVE_ORDER_STATUSES = frozenset({OrderStatus.ISSUING, OrderStatus.ISSUED})
 CANCELLABLE_STATUSES = {
     OrderStatus.DRAFT,
     OrderStatus.SELECTED,

@@ -110,7 +110,7 @@ class OrderNoticeListView(OrderPageMixin, TemplateView):
             next_after=next_after,
             statuses=NoticeStatus.choices,
             attendances=[*Attendance.choices, ("none", _("Not recorded"))],
-            can_deliver=context["order_live"] and user.has_perm("mobilization.deliver_notice"),
+            can_deliver=context["order_live"] and user.has_perm(actions.DELIVER.permission),
         )
         return context
 
