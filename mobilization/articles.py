@@ -35,7 +35,7 @@ ARTICLES = (
             Enforcement(
                 "form",
                 _("Orders draw on the approved annual programme"),
-                "mobilization.programme.services.order_refusals",
+                "mobilization.services.programme.order_refusals",
                 "mobilization:programme-list",
             ),
             Enforcement(
@@ -74,7 +74,7 @@ ARTICLES = (
             Enforcement(
                 "form",
                 _("Drawn on a line of the annual programme, or overridden by military needs"),
-                "mobilization.programme.services.order_refusals",
+                "mobilization.services.programme.order_refusals",
                 "mobilization:programme-list",
             ),
         ),
@@ -87,7 +87,7 @@ ARTICLES = (
             Enforcement(
                 "form",
                 _("Drawn on a line of the annual programme, or overridden by military needs"),
-                "mobilization.programme.services.order_refusals",
+                "mobilization.services.programme.order_refusals",
             ),
         ),
     ),
@@ -116,7 +116,7 @@ ARTICLES = (
             Enforcement(
                 "workflow",
                 _("Ground, days and type checked on every request"),
-                "mobilization.notices.actions.art31_refusals",
+                "mobilization.services.notices.art31_refusals",
                 "mobilization:postponement-list",
             ),
         ),
@@ -128,7 +128,7 @@ ARTICLES = (
             Enforcement(
                 "workflow",
                 _("Share of a unit, longest leave and days served, from the policy"),
-                "mobilization.programme.leave.leave_refusals",
+                "mobilization.services.leave.leave_refusals",
             ),
         ),
     ),

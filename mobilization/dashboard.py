@@ -39,6 +39,6 @@ def panels(request) -> list[Panel]:
             "bad" if counts.get(OrderStatus.FAILED) else "ok",
         ),
     ]
-    from .programme.progress import dashboard_panels
+    from .services.programme_progress import dashboard_panels
 
     return [Panel(_("Call-up orders"), figures, order=20), *dashboard_panels(request)]

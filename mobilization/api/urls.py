@@ -1,9 +1,10 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from ..notices.api import NoticeViewSet, PostponementViewSet
-from ..programme.api import OrderLeaveView, ProgrammeViewSet
-from .views import EligibilityView, OrderViewSet
+from .candidates import EligibilityView
+from .notices import NoticeViewSet, PostponementViewSet
+from .orders import OrderViewSet
+from .programme import OrderLeaveView, ProgrammeViewSet
 
 router = DefaultRouter()
 router.register("orders", OrderViewSet, basename="order")

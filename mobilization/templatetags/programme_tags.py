@@ -1,6 +1,6 @@
 from django import template
 
-from ..programme.services import order_warnings
+from ..services.programme import order_warnings
 
 register = template.Library()
 

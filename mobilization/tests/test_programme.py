@@ -8,9 +8,8 @@ from django.contrib.auth.models import Group
 
 from core.models import AuditEvent
 from core.testing import api_client
-from mobilization.choices import OrderStatus
+from mobilization.choices import Attendance, OrderStatus
 from mobilization.models import AnnualProgramme, CallUpOrder, Notice, RotationLeave
-from mobilization.notices.choices import Attendance
 
 from .notice_world import REPORT_DATE, approved_order
 from .test_notices import issued

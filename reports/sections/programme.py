@@ -1,5 +1,5 @@
 """The annual programme (Art. 24, 27, 28): per line, planned, drawn by orders, issued, reported and the yield of
-the closed orders, for the programme in force in the report's year (mobilization.programme.progress)."""
+the closed orders, for the programme in force in the report's year (mobilization.services.programme_progress)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mobilization.models import AnnualProgramme
-from mobilization.programme.progress import programme_progress
+from mobilization.services.programme_progress import programme_progress
 
 from ..choices import ScopeKind
 from .base import Indicator, light, not_applicable, pct, ratio

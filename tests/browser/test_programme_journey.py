@@ -6,8 +6,8 @@ import pytest
 
 from core.models import Region
 from core.testing import api_client
+from mobilization.choices import Attendance
 from mobilization.models import AnnualProgramme, CallUpOrder, Notice
-from mobilization.notices.choices import Attendance
 from mobilization.tests.notice_world import approved_order
 from tests.browser.support import login
 

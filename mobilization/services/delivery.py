@@ -1,0 +1,152 @@
+"""Delivery channels for notices: post (the township batch PDF), SMS and e-mail behind one interface.
+
+`send(messages)` hands each message to the backend configured for its channel in
+settings.NOTICE_DELIVERY_BACKENDS (dotted paths; default: the database backend for every channel). A backend
+is any class with `send(messages: list[OutgoingMessage]) -> None` that raises on failure. The development
+backend records every message in DeliveryMessage; the file backend appends JSON lines under MEDIA_ROOT; the
+e-mail backend sends through Django's mail settings. An SMS gateway is a backend of the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from core.templatetags.portal import roc_date
+
+from ..choices import Channel, NoticeStatus
+from ..models import DeliveryMessage, Notice, NoticeEvent
+from .notice_pdf import verify_url
+
+DEFAULT_BACKEND = "mobilization.services.delivery.DatabaseBackend"
+
+
+@dataclass
+class OutgoingMessage:
+    channel: str
+    recipient: str
+    body: str
+    subject: str = ""
+    notice_id: int | None = None
+    batch_id: int | None = None
+
+
+class DatabaseBackend:
+    """Development and test backend: every message is a DeliveryMessage row."""
+
+    def send(self, messages: list[OutgoingMessage]) -> None:
+        DeliveryMessage.objects.bulk_create(
+            [
+                DeliveryMessage(
+                    channel=m.channel,
+                    recipient=m.recipient,
+                    subject=m.subject,
+                    body=m.body,
+                    notice_id=m.notice_id,
+                    batch_id=m.batch_id,
+                )
+                for m in messages
+            ],
+            batch_size=2000,
+        )
+
+
+class FileBackend:
+    """Appends each message as a JSON line to MEDIA_ROOT/outbox/<channel>.jsonl."""
+
+    def send(self, messages: list[OutgoingMessage]) -> None:
+        folder = Path(settings.MEDIA_ROOT) / "outbox"
+        folder.mkdir(parents=True, exist_ok=True)
+        for message in messages:
+            with open(folder / f"{message.channel}.jsonl", "a", encoding="utf-8") as out:
+                out.write(json.dumps({**asdict(message), "at": timezone.now().isoformat()}, ensure_ascii=False) + "\n")
+
+
+class EmailBackend:
+    """Sends e-mail through Django's configured mail backend."""
+
+    def send(self, messages: list[OutgoingMessage]) -> None:
+        from django.core.mail import EmailMessage, get_connection
+
+        with get_connection() as conn:
+            conn.send_messages(
+                [EmailMessage(m.subject, m.body, settings.DEFAULT_FROM_EMAIL, [m.recipient]) for m in messages]
+            )
+
+
+def backend_for(channel: str):
+    path = getattr(settings, "NOTICE_DELIVERY_BACKENDS", {}).get(channel, DEFAULT_BACKEND)
+    return import_string(path)()
+
+
+def send(messages: list[OutgoingMessage]) -> None:
+    by_channel: dict[str, list[OutgoingMessage]] = {}
+    for message in messages:
+        by_channel.setdefault(message.channel, []).append(message)
+    for channel, group in by_channel.items():
+        backend_for(channel).send(group)
+
+
+# ----- what is sent --------------------------------------------------------------------------------
+
+
+def alert_text(notice: Notice, reissued: bool = False) -> str:
+    """The SMS/e-mail text (Traditional Chinese: it goes to the person, not to a portal user)."""
+    with override("zh-hant"):
+        lead = _("Your call-up notice has been reissued") if reissued else _("You have a call-up notice")
+        return _("%(lead)s (%(number)s): report on %(date)s at %(time)s, %(place)s. Check it at %(url)s") % {
+            "lead": lead,
+            "number": notice.number,
+            "date": roc_date(notice.report_date),
+            "time": notice.report_time.strftime("%H:%M"),
+            "place": notice.assembly_point,
+            "url": verify_url(notice.verification_code),
+        }
+
+
+def person_messages(notice: Notice, reissued: bool = False) -> list[OutgoingMessage]:
+    person = notice.reservist
+    text = alert_text(notice, reissued)
+    out = []
+    if person.phone:
+        out.append(OutgoingMessage(Channel.SMS, person.phone, text, notice_id=notice.pk))
+    if person.email:
+        with override("zh-hant"):
+            subject = _("Call-up notice %(number)s") % {"number": notice.number}
+        out.append(OutgoingMessage(Channel.EMAIL, person.email, text, subject=subject, notice_id=notice.pk))
+    return out
+
+
+def send_batch(batch, notices: list[Notice]) -> None:
+    """The printed batch goes to the township office by post; each person with a phone or e-mail gets an alert.
+    The notices become `sent` (only from `issued`: a notice delivered by hand already stays delivered)."""
+    with override("zh-hant"):
+        post = OutgoingMessage(
+            Channel.POST,
+            _("%(township)s office") % {"township": batch.township},
+            _("%(n)s call-up notices, part %(part)s, file %(file)s")
+            % {"n": len(notices), "part": batch.part, "file": batch.file.name},
+            subject=_("Call-up notices for delivery"),
+            batch_id=batch.pk,
+        )
+    messages = [post]
+    for notice in notices:
+        messages.extend(person_messages(notice))
+    with transaction.atomic():
+        send(messages)
+        ids = [n.pk for n in notices]
+        moved = list(Notice.objects.filter(pk__in=ids, status=NoticeStatus.ISSUED).values_list("pk", flat=True))
+        Notice.objects.filter(pk__in=moved).update(
+            status=NoticeStatus.SENT, status_changed_at=timezone.now(), updated_at=timezone.now()
+        )
+        NoticeEvent.objects.bulk_create(
+            [NoticeEvent(notice_id=pk, status=NoticeStatus.SENT, event="sent", channel=Channel.POST) for pk in moved]
+        )
