@@ -81,14 +81,20 @@ class ActionRefused(TransitionRefused):
 
     def __init__(self, check: Check):
         self.check = check
+        headline = check.action.headline(check) if check.action is not None else None
         super().__init__(
-            check.action.headline(check) or check.message or _("This action is not allowed."),
+            headline or check.message or _("This action is not allowed."),
             reasons=[r.as_dict() for r in check.refusals],
             status_code=check.status,
         )
 
 
 NOT_PERMITTED = _("You do not have permission to do this.")
+
+
+def refuse(status: int, *refusals: Refusal) -> ActionRefused:
+    """A refusal outside a declared action (creating a record, editing a draft's lines): raise the result."""
+    return ActionRefused(Check(None, status, list(refusals)))
 
 
 class Action:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import events
-from core.actions import Action, ActionRefused, Check, Refusal
+from core.actions import NOT_PERMITTED, Action, Refusal, refuse
 from core.audit import audit_context
 from reservists.choices import MobilizationType
 
@@ -295,23 +295,17 @@ def facts_for(order: CallUpOrder, data: dict | None = None) -> OrderFacts:
 def create_version(*, user, year: int, note: str = "") -> AnnualProgramme:
     """A new draft version of `year`'s programme, prefilled with the lines in force (an amendment)."""
     if not user.has_perm("mobilization.add_annualprogramme"):
-        raise ActionRefused(Check(None, 403, [Refusal("permission", _("You do not have permission to do this."))]))
+        raise refuse(403, Refusal("permission", NOT_PERMITTED))
     with audit_context(user), transaction.atomic():
         # One open version per year: lock the year's versions while numbering.
         existing = list(AnnualProgramme.objects.select_for_update().filter(year=year))
         if any(p.status in (ProgrammeStatus.DRAFT, ProgrammeStatus.SUBMITTED) for p in existing):
-            raise ActionRefused(
-                Check(
-                    None,
-                    409,
-                    [
-                        Refusal(
-                            "programme.open_version",
-                            _("The %(year)s programme already has a version being drafted or decided.")
-                            % {"year": year},
-                        )
-                    ],
-                )
+            raise refuse(
+                409,
+                Refusal(
+                    "programme.open_version",
+                    _("The %(year)s programme already has a version being drafted or decided.") % {"year": year},
+                ),
             )
         in_force = next((p for p in existing if p.status == ProgrammeStatus.APPROVED), None)
         version = (max((p.version for p in existing), default=0)) + 1
@@ -339,20 +333,15 @@ def create_version(*, user, year: int, note: str = "") -> AnnualProgramme:
 
 def _editable(user, programme: AnnualProgramme) -> None:
     if not user.has_perm("mobilization.change_annualprogramme"):
-        raise ActionRefused(Check(None, 403, [Refusal("permission", _("You do not have permission to do this."))]))
+        raise refuse(403, Refusal("permission", NOT_PERMITTED))
     if programme.status != ProgrammeStatus.DRAFT:
-        raise ActionRefused(
-            Check(
-                None,
-                409,
-                [
-                    Refusal(
-                        "programme.fixed",
-                        _("This version is “%(status)s” and fixed; draft an amendment instead.")
-                        % {"status": programme.get_status_display()},
-                    )
-                ],
-            )
+        raise refuse(
+            409,
+            Refusal(
+                "programme.fixed",
+                _("This version is “%(status)s” and fixed; draft an amendment instead.")
+                % {"status": programme.get_status_display()},
+            ),
         )
 
 
