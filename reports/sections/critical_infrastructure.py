@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from cip import metrics
+
 from .. import charts
-from .base import Indicator, light, metrics_module, pct, ratio, unavailable
+from .base import Indicator, light, pct, ratio
 
 KEY = "critical_infrastructure"
 TITLE = gettext_lazy("Critical infrastructure")
@@ -22,9 +24,6 @@ OVERDUE_LISTED = 10
 
 
 def gather(scope, as_of, detail: bool = True) -> dict:
-    metrics = metrics_module("cip")
-    if metrics is None:
-        return unavailable()
     from cip.models import RiskMatrix
 
     principal = scope.principal()
