@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -43,6 +44,8 @@ class Refusal:
     article: str | None = None
     item: str | None = None
     field: str | None = None
+    # The HTTP status this refusal calls for when it is not the usual 409 (a four-eyes refusal may be 403).
+    status: int | None = None
 
     def as_dict(self) -> dict:
         data = {"code": self.code, "article": self.article, "item": self.item, "message": str(self.message)}
@@ -100,6 +103,12 @@ class Action:
     scoped: ClassVar[bool] = True
     # Whether the action needs a note (a reason) from the person; destructive steps do.
     requires_note: ClassVar[bool] = False
+    # The input field the note comes from, for the "give a reason" refusal (forms name it as they like).
+    note_field: ClassVar[str] = "note"
+    # The refusal when the object is in another state: its code and article, and a message (default: the state).
+    state_code: ClassVar[str] = "state"
+    state_article: ClassVar[str | None] = None
+    state_message: ClassVar[Any] = None
     timestamp_field: ClassVar[str | None] = "updated_at"
 
     # ----- hooks --------------------------------------------------------------------------------
@@ -109,7 +118,7 @@ class Action:
         return []
 
     def changes(self, user, obj, **params) -> dict:
-        """Fields the guarded update sets together with the state."""
+        """Fields the guarded update sets together with the state (`note` is among the params)."""
         return {}
 
     def effect(self, user, obj, **params):
@@ -123,39 +132,49 @@ class Action:
         """Before/after data recorded beside the state (override to add fields that matter to an auditor)."""
         return {}
 
+    def event_object(self, obj, result):
+        """What the event is about: the object itself, or what the effect created (a filed request)."""
+        return obj
+
     # ----- the mechanism ------------------------------------------------------------------------
 
     def in_scope(self, user, obj) -> bool:
-        if not self.scoped:
+        if not self.scoped or obj is None:
             return True
         manager = type(obj)._default_manager
         if not hasattr(manager, "for_user"):
             return True
         return manager.for_user(user).filter(pk=obj.pk).exists()
 
-    def check(self, user, obj, *, note: str = "", require_note: bool = True, **params) -> Check:
+    def check(
+        self, user, obj, *, note: str = "", require_note: bool = True, known_in_scope: bool = False, **params
+    ) -> Check:
+        """`known_in_scope`: the caller took `obj` from `for_user(user)` already (a list page), so no query."""
         if not getattr(user, "is_authenticated", False):
             return Check(self, 403, [Refusal("permission", NOT_PERMITTED)])
-        if not self.in_scope(user, obj):
+        if not known_in_scope and not self.in_scope(user, obj):
             return Check(self, 404, [Refusal("scope", _("Not found."))])
         if self.permission and not user.has_perm(self.permission):
             return Check(self, 403, [Refusal("permission", NOT_PERMITTED)])
         state = getattr(obj, self.state_field, None) if self.from_states is not None else None
         if self.from_states is not None and state not in self.from_states:
-            return Check(self, 409, [Refusal("state", self.state_refusal(obj))])
+            return Check(self, 409, [Refusal(self.state_code, self.state_refusal(obj), article=self.state_article)])
         refusals = list(self.guard(user, obj, **params))
         if self.requires_note and require_note and not str(note or "").strip():
-            refusals.append(Refusal("note_required", _("Give a reason for this step."), field="note"))
+            refusals.append(Refusal("note_required", _("Give a reason for this step."), field=self.note_field))
         if refusals:
-            status = 400 if all(r.field for r in refusals) else 409
+            explicit = [r.status for r in refusals if r.status]
+            status = explicit[0] if explicit else 400 if all(r.field for r in refusals) else 409
             return Check(self, status, refusals)
         return Check(self)
 
-    def check_available(self, user, obj) -> Check:
+    def check_available(self, user, obj, *, known_in_scope: bool = False) -> Check:
         """For pages deciding whether to offer the form: everything but the input-dependent checks."""
-        return self.check(user, obj, require_note=False)
+        return self.check(user, obj, require_note=False, known_in_scope=known_in_scope)
 
     def state_refusal(self, obj) -> str:
+        if self.state_message is not None:
+            return self.state_message
         display = getattr(obj, f"get_{self.state_field}_display", None)
         state = display() if display else getattr(obj, self.state_field, "")
         return _("Not possible while the record is “%(state)s”.") % {"state": state}
@@ -172,7 +191,7 @@ class Action:
             if not result_check:
                 raise ActionRefused(result_check)
             before = {self.state_field: getattr(fresh, self.state_field, None), **self.describe(fresh)}
-            changes = dict(self.changes(user, fresh, **params))
+            changes = dict(self.changes(user, fresh, note=note, **params))
             if self.to_state is not None:
                 changes[self.state_field] = self.to_state
             if changes:
@@ -188,11 +207,34 @@ class Action:
                     setattr(obj, key, value)
             result = self.effect(user, fresh, note=note, **params)
             after = {self.state_field: getattr(fresh, self.state_field, None), **self.describe(fresh)}
-            events.record(self.event, user=user, obj=fresh, before=before, after=after, note=note)
+            subject = self.event_object(fresh, result)
+            events.record(self.event, user=user, obj=subject, before=before, after=after, note=note)
             transaction.on_commit(lambda: self.after_commit(user, fresh, result, note=note, **params))
         return result
 
+    def run(self, user, obj, **params):
+        """`execute()` for plain service functions: refusals become the exceptions Django and DRF know
+        (404 `Http404`, 403 `PermissionDenied`, input refusals `ValidationError` by field), other refusals
+        stay `ActionRefused` (409)."""
+        try:
+            return self.execute(user, obj, **params)
+        except ActionRefused as refused:
+            check = refused.check
+            if check.status == 403 and any(r.code == "permission" for r in check.refusals):
+                raise PermissionDenied(check.message) from refused
+            if check.status == 400 and all(r.field for r in check.refusals):
+                errors: dict[str, list] = {}
+                for refusal in check.refusals:
+                    errors.setdefault(refusal.field, []).append(refusal.message)
+                raise ValidationError(errors) from refused
+            raise
 
-def available(user, obj, actions) -> dict[str, Check]:
+
+def available(user, obj, actions, *, known_in_scope: bool = False) -> dict[str, Check]:
     """name -> Check for each action in `actions` (a dict name -> Action); pages show the allowed ones."""
-    return {name: action.check_available(user, obj) for name, action in actions.items()}
+    return {name: action.check_available(user, obj, known_in_scope=known_in_scope) for name, action in actions.items()}
+
+
+def allowed(user, obj, actions, *, known_in_scope: bool = False) -> set[str]:
+    """The names of the actions in `actions` that the user may take on `obj` now (what a page offers)."""
+    return {name for name, check in available(user, obj, actions, known_in_scope=known_in_scope).items() if check}

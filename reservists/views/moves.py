@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
+from core.actions import allowed
 from core.exceptions import TransitionRefused
 from core.views import KeysetListMixin, PortalPermissionMixin
 
+from ..actions import MOVE_DECISIONS
 from ..choices import MoveStatus
 from ..forms import MoveDecisionForm, ResidenceMoveForm
 from ..models import Reservist, ResidenceMove
@@ -65,12 +67,15 @@ class MoveQueueView(PortalPermissionMixin, KeysetListMixin, TemplateView):
             .select_related("reservist", "from_township__parent", "to_township__parent", "requested_by")
         )
         moves, next_after = self.paginate_keyset(queryset)
+        # The rows come from for_user already: the buttons follow check() without a query per row.
+        for move in moves:
+            move.decisions = allowed(self.request.user, move, MOVE_DECISIONS, known_in_scope=True)
         context.update(
             moves=moves,
             next_after=next_after,
             status=status,
             statuses=MoveStatus.choices,
-            can_decide=self.request.user.has_perm("reservists.decide_residencemove"),
+            can_decide=any(move.decisions for move in moves),
             decision_form=MoveDecisionForm(),
         )
         return context
