@@ -46,11 +46,15 @@ class Refusal:
     field: str | None = None
     # The HTTP status this refusal calls for when it is not the usual 409 (a four-eyes refusal may be 403).
     status: int | None = None
+    # Further data a client needs to act on the refusal (e.g. which record is in the way).
+    extra: dict | None = None
 
     def as_dict(self) -> dict:
         data = {"code": self.code, "article": self.article, "item": self.item, "message": str(self.message)}
         if self.field:
             data["field"] = self.field
+        if self.extra:
+            data.update(self.extra)
         return data
 
 

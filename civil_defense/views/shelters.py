@@ -12,7 +12,7 @@ from core.actions import allowed
 from core.exceptions import TransitionRefused
 from core.models import Region
 from core.pii import mask_national_id
-from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView, show_refusal
 
 from ..actions import RELEASE_DECISIONS, AssignShelter, RequestRelease
 from ..choices import ReleaseStatus
@@ -123,12 +123,7 @@ class ShelterDetailView(ScopedDetailView):
         return context
 
 
-def _refusal(request, exc) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, exc.message)
+_refusal = show_refusal  # a refused step as a page message: once, in core
 
 
 @portal_view("civil_defense.view_shelter", "civil_defense.add_shelterassignment", methods=("POST",))

@@ -1,7 +1,7 @@
 """Critical infrastructure: assets by sector and level, the risk matrix, assets with overdue assessments.
 
 Figures come from cip.metrics (scope-aware through for_user, one grouped query each), called with the
-report's scope principal.
+report's scope (a core.scope.UserScope).
 """
 
 from __future__ import annotations
