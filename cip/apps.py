@@ -26,4 +26,6 @@ class CipConfig(AppConfig):
     ]
 
     def ready(self):
+        from . import events  # noqa: F401  (declares the app's named audit events)
+
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="cip-reference-data")

@@ -1,6 +1,7 @@
 """Scope-aware, set-based figures on critical infrastructure, for the dashboard and the reports app.
 
-Every function takes the user and counts only what `Asset.objects.for_user(user)` lets them see.
+Every function takes a user (or a report's `core.scope.UserScope`) and counts only what `Asset.objects.for_user(user)`
+lets them see.
 """
 
 from __future__ import annotations

@@ -10,11 +10,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import log_event
-from core.exceptions import STALE_STATE, TransitionRefused
 from core.scope import ensure_in_scope
 
-from .choices import RISK_RANK, AssetLevel, PlanStatus
+from .actions import ApprovePlan, ReopenPlan, ReturnPlan, SubmitPlan
+from .choices import RISK_RANK
 from .models import Asset, Dependency, ProtectionPlan, RiskAssessment, RiskMatrix
 
 # ----- risk assessments --------------------------------------------------------------------------
@@ -186,95 +185,27 @@ def add_dependency(*, user, asset: Asset, depends_on: Asset, kind: str, note: st
 # ----- protection plans ----------------------------------------------------------------------------
 
 
-def _guarded(plan: ProtectionPlan, old: str, **changes) -> None:
-    changed = ProtectionPlan.objects.filter(pk=plan.pk, status=old).update(**changes, updated_at=timezone.now())
-    if changed != 1:
-        raise TransitionRefused(STALE_STATE)
-    for key, value in changes.items():
-        setattr(plan, key, value)
-
-
 def submit_plan(*, user, plan: ProtectionPlan) -> ProtectionPlan:
     """A draft plan comes into force: level-1 assets' plans go to an approver, the others are in force."""
-    if not user.has_perm("cip.change_protectionplan"):
-        raise PermissionDenied
-    with transaction.atomic():
-        ensure_in_scope(user, plan)
-        if plan.status != PlanStatus.DRAFT:
-            raise TransitionRefused(_("Only a draft plan can be submitted."))
-        if not plan.units.exists():
-            raise TransitionRefused(_("Name at least one protecting unit before submitting."), status_code=400)
-        level_1 = Asset.objects.filter(pk=plan.asset_id, level=AssetLevel.LEVEL_1).exists()
-        now = timezone.now()
-        if level_1:
-            _guarded(
-                plan,
-                PlanStatus.DRAFT,
-                status=PlanStatus.SUBMITTED,
-                requires_approval=True,
-                submitted_by=user,
-                submitted_at=now,
-            )
-            log_event(user, plan, "submitted for approval")
-        else:
-            _guarded(
-                plan,
-                PlanStatus.DRAFT,
-                status=PlanStatus.ACTIVE,
-                requires_approval=False,
-                submitted_by=user,
-                submitted_at=now,
-            )
-            log_event(user, plan, "put in force (no approval needed below level 1)")
-    return plan
+    return _run(SubmitPlan(), user, plan)
 
 
 def approve_plan(*, user, plan: ProtectionPlan, comment: str = "") -> ProtectionPlan:
-    if not user.has_perm("cip.approve_protectionplan"):
-        raise PermissionDenied
-    with transaction.atomic():
-        ensure_in_scope(user, plan)
-        if plan.status != PlanStatus.SUBMITTED:
-            raise TransitionRefused(_("Only a submitted plan can be approved."))
-        if plan.submitted_by_id == user.pk:
-            raise TransitionRefused(_("You submitted this plan; another approver must decide on it."), status_code=403)
-        _guarded(
-            plan,
-            PlanStatus.SUBMITTED,
-            status=PlanStatus.APPROVED,
-            approved_by=user,
-            approved_at=timezone.now(),
-            decision_comment=comment,
-        )
-        log_event(user, plan, f"approved: {comment}" if comment else "approved")
-    return plan
+    return _run(ApprovePlan(), user, plan, note=comment)
 
 
 def return_plan(*, user, plan: ProtectionPlan, comment: str) -> ProtectionPlan:
     """The approver sends a submitted plan back to draft, with the reason."""
-    if not user.has_perm("cip.approve_protectionplan"):
-        raise PermissionDenied
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say why the plan is returned.")})
-    with transaction.atomic():
-        ensure_in_scope(user, plan)
-        if plan.status != PlanStatus.SUBMITTED:
-            raise TransitionRefused(_("Only a submitted plan can be returned."))
-        if plan.submitted_by_id == user.pk:
-            raise TransitionRefused(_("You submitted this plan; another approver must decide on it."), status_code=403)
-        _guarded(plan, PlanStatus.SUBMITTED, status=PlanStatus.DRAFT, decision_comment=comment)
-        log_event(user, plan, f"returned: {comment}")
-    return plan
+    return _run(ReturnPlan(), user, plan, note=comment)
 
 
 def reopen_plan(*, user, plan: ProtectionPlan) -> ProtectionPlan:
     """An approved or in-force plan is taken back to draft to be revised (and, for level 1, re-approved)."""
-    if not user.has_perm("cip.change_protectionplan"):
-        raise PermissionDenied
-    with transaction.atomic():
-        ensure_in_scope(user, plan)
-        if plan.status not in (PlanStatus.APPROVED, PlanStatus.ACTIVE):
-            raise TransitionRefused(_("Only an approved or in-force plan can be reopened."))
-        _guarded(plan, plan.status, status=PlanStatus.DRAFT, approved_by=None, approved_at=None)
-        log_event(user, plan, "reopened for revision")
+    return _run(ReopenPlan(), user, plan)
+
+
+def _run(action, user, plan: ProtectionPlan, **params) -> ProtectionPlan:
+    """The protection-plan steps are declared in cip/actions.py; pages, the API and the demo call these."""
+    action.run(user, plan, **params)
+    plan.refresh_from_db()
     return plan

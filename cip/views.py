@@ -13,13 +13,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, UpdateView
 
+from core.actions import allowed
 from core.exceptions import TransitionRefused
 from core.models import Region
-from core.scope import OutOfScope, ensure_in_scope, get_scope, get_scoped_or_404
+from core.scope import get_scope, get_scoped_or_404
 from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
-from core.views.base import PortalPermissionMixin
+from core.views.base import PortalPermissionMixin, save_in_scope, show_refusal
 
 from . import metrics, services
+from .actions import PLAN_ACTIONS
 from .choices import RISK_BADGE, PlanStatus, RiskLevel
 from .filters import AssetFilter
 from .forms import (
@@ -128,19 +130,16 @@ class AssetChildMixin(PortalPermissionMixin):
         return reverse("cip:asset-detail", args=[self.asset.pk])
 
     def save_scoped(self, form, **attrs):
-        try:
-            with transaction.atomic():
-                obj = form.save(commit=False)
-                for key, value in attrs.items():
-                    setattr(obj, key, value)
-                obj.full_clean()
-                obj.save()
-                ensure_in_scope(self.request.user, obj)
-        except OutOfScope:
-            form.add_error(None, _("This change would put the record outside your area; nothing was saved."))
-            return None
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        def save(form):
+            obj = form.save(commit=False)
+            for key, value in attrs.items():
+                setattr(obj, key, value)
+            obj.full_clean()
+            obj.save()
+            return obj
+
+        obj = save_in_scope(self.request.user, form, save)
+        if obj is None:
             return None
         messages.success(self.request, _("Saved."))
         return obj
@@ -215,17 +214,14 @@ class PlanDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         plan, user = self.object, self.request.user
         context["units"] = plan.units.select_related("organisation", "team")
-        draft = plan.status == PlanStatus.DRAFT
-        context["can_edit"] = draft and user.has_perm("cip.change_protectionplan")
-        context["can_submit"] = context["can_edit"]
-        context["can_decide"] = (
-            plan.status == PlanStatus.SUBMITTED
-            and user.has_perm("cip.approve_protectionplan")
-            and plan.submitted_by_id != user.pk
-        )
-        context["can_reopen"] = plan.status in (PlanStatus.APPROVED, PlanStatus.ACTIVE) and user.has_perm(
-            "cip.change_protectionplan"
-        )
+        # The buttons are what the workflow's check() allows (the plan came from for_user already).
+        offered = allowed(user, plan, PLAN_ACTIONS, known_in_scope=True)
+        context["can_edit"] = plan.status == PlanStatus.DRAFT and user.has_perm("cip.change_protectionplan")
+        context["can_submit"] = "submit" in offered
+        context["can_approve"] = "approve" in offered
+        context["can_return"] = "return" in offered
+        context["can_decide"] = context["can_approve"] or context["can_return"]
+        context["can_reopen"] = "reopen" in offered
         context["unit_form"] = PlanUnitForm(user=user) if context["can_edit"] else None
         context["decision_form"] = DecisionForm() if context["can_decide"] else None
         return context
@@ -280,12 +276,7 @@ class PlanTransitionView(PortalPermissionMixin, TemplateView):
 
     permission_required = "cip.view_protectionplan"
     http_method_names = ["post"]
-    ACTIONS = {
-        "submit": services.submit_plan,
-        "approve": services.approve_plan,
-        "return": services.return_plan,
-        "reopen": services.reopen_plan,
-    }
+    ACTIONS = PLAN_ACTIONS
 
     def post(self, request, pk, action):
         if action not in self.ACTIONS:
@@ -295,13 +286,11 @@ class PlanTransitionView(PortalPermissionMixin, TemplateView):
         if action in ("approve", "return"):
             form = DecisionForm(request.POST)
             form.is_valid()
-            kwargs["comment"] = form.cleaned_data.get("comment", "")
+            kwargs["note"] = form.cleaned_data.get("comment", "")
         try:
-            self.ACTIONS[action](user=request.user, plan=plan, **kwargs)
-        except TransitionRefused as exc:
-            messages.error(request, str(exc.message))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            self.ACTIONS[action].run(request.user, plan, **kwargs)
+        except (TransitionRefused, ValidationError) as exc:
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Plan updated."))
         return HttpResponseRedirect(reverse("cip:plan-detail", args=[plan.pk]))

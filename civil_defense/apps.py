@@ -10,3 +10,6 @@ class CivilDefenseConfig(AppConfig):
         (_("Civil-defense teams"), "civil_defense:team-list", "civil_defense.view_team"),
         (_("Shelters"), "civil_defense:shelter-list", "civil_defense.view_shelter"),
     ]
+
+    def ready(self):
+        from . import events  # noqa: F401  (declares the app's named audit events)

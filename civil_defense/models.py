@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import Organisation, Region, TimeStampedModel
+from core.models import DecisionRecord, Organisation, Region, TimeStampedModel
 from core.pii import mask_national_id, normalise_national_id, validate_national_id
 from core.scope import ScopedQuerySet
 
@@ -364,7 +364,7 @@ class ShelterAssignment(TimeStampedModel):
         return f"{self.reservist_id} → {self.shelter_id}"
 
 
-class ShelterReleaseRequest(TimeStampedModel):
+class ShelterReleaseRequest(DecisionRecord, TimeStampedModel):
     """A request to move an assigned reservist to another shelter or release them; decided by someone else."""
 
     assignment = models.ForeignKey(
@@ -384,16 +384,6 @@ class ShelterReleaseRequest(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "assignment__shelter__township"

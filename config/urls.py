@@ -1,5 +1,3 @@
-import importlib.util
-
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -11,6 +9,8 @@ from core.views import DashboardView
 
 APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "reports"]
 API_PREFIX = {"civil_defense": "civil-defense"}
+# Apps with public pages without login (verification of notices and reports).
+PUBLIC_APPS = ["mobilization", "reports"]
 
 api_patterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -32,10 +32,8 @@ urlpatterns = [
 ]
 for app in APPS:
     urlpatterns.append(path(f"{app.replace('_', '-')}/", include(f"{app}.urls")))
-# Public pages without login (verification of notices and reports) come from the apps' public_urls.
-for app in APPS:
-    if importlib.util.find_spec(f"{app}.public_urls") is not None:
-        urlpatterns.append(path("", include(f"{app}.public_urls")))
+for app in PUBLIC_APPS:
+    urlpatterns.append(path("", include(f"{app}.public_urls")))
 
 handler400 = "core.views.errors.bad_request"
 handler403 = "core.views.errors.permission_denied"

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -46,11 +47,15 @@ class Refusal:
     # An explicit HTTP status for this refusal (e.g. 400 for the law refusing what was asked, 403 for a
     # regional user acting on a nationwide record); by default 409, or 400 when every refusal names a field.
     status: int | None = None
+    # Further data a client needs to act on the refusal (e.g. which record is in the way).
+    extra: dict | None = None
 
     def as_dict(self) -> dict:
         data = {"code": self.code, "article": self.article, "item": self.item, "message": str(self.message)}
         if self.field:
             data["field"] = self.field
+        if self.extra:
+            data.update(self.extra)
         return data
 
 
@@ -111,9 +116,13 @@ class Action:
     scoped: ClassVar[bool] = True
     # Whether the action needs a note (a reason) from the person; destructive steps do.
     requires_note: ClassVar[bool] = False
-    timestamp_field: ClassVar[str | None] = "updated_at"
-    # The refusal code of a wrong state (apps keep their own stable codes, e.g. `order.wrong_status`).
+    # The input field the note comes from, for the "give a reason" refusal (forms name it as they like).
+    note_field: ClassVar[str] = "note"
+    # The refusal when the object is in another state: its code and article, and a message (default: the state).
     state_code: ClassVar[str] = "state"
+    state_article: ClassVar[str | None] = None
+    state_message: ClassVar[Any] = None
+    timestamp_field: ClassVar[str | None] = "updated_at"
     # Whether an anonymous caller may run it (a reservist on the verification page: the code is the key).
     anonymous_allowed: ClassVar[bool] = False
     # The status of a guard's refusals when they carry none: 409 (the state of things refuses it) unless the
@@ -142,7 +151,7 @@ class Action:
         """Writes that must come before the state moves (e.g. superseding the version this one replaces)."""
 
     def changes(self, user, obj, **params) -> dict:
-        """Fields the guarded update sets together with the state."""
+        """Fields the guarded update sets together with the state (`note` is among the params)."""
         return {}
 
     def effect(self, user, obj, **params):
@@ -164,10 +173,14 @@ class Action:
         """The state the step leaves the object in (`to_state` unless the step decides by its input)."""
         return self.to_state
 
+    def event_object(self, obj, result):
+        """What the event is about: the object itself, or what the effect created (a filed request)."""
+        return obj
+
     # ----- the mechanism ------------------------------------------------------------------------
 
     def in_scope(self, user, obj) -> bool:
-        if not self.scoped:
+        if not self.scoped or obj is None:
             return True
         manager = type(obj)._default_manager
         if not hasattr(manager, "for_user"):
@@ -175,8 +188,20 @@ class Action:
         return manager.for_user(user).filter(pk=obj.pk).exists()
 
     def check(
-        self, user, obj, *, note: str = "", require_note: bool = True, in_scope: bool | None = None, **params
+        self,
+        user,
+        obj,
+        *,
+        note: str = "",
+        require_note: bool = True,
+        in_scope: bool | None = None,
+        known_in_scope: bool = False,
+        **params,
     ) -> Check:
+        """`in_scope` / `known_in_scope`: the caller has the answer of the scope query already (it took `obj`
+        from `for_user(user)`, or asked once for several actions), so no query here."""
+        if known_in_scope:
+            in_scope = True
         if not getattr(user, "is_authenticated", False):
             if not self.anonymous_allowed:
                 return Check(self, 403, [Refusal("permission", NOT_PERMITTED)])
@@ -189,26 +214,26 @@ class Action:
             return Check(self, done=True)
         state = getattr(obj, self.state_field, None) if self.from_states is not None else None
         if self.from_states is not None and state not in self.from_states:
-            return Check(self, 409, [Refusal(self.state_code, self.state_refusal(obj))])
+            return Check(self, 409, [Refusal(self.state_code, self.state_refusal(obj), article=self.state_article)])
         refusals = list(self.guard(user, obj, **params))
         if require_note and not refusals:
             refusals.extend(self.input_refusals(user, obj, **params))
         if self.requires_note and require_note and not str(note or "").strip():
-            refusals.append(Refusal("note_required", _("Give a reason for this step."), field="note"))
+            refusals.append(Refusal("note_required", _("Give a reason for this step."), field=self.note_field))
         if refusals:
             explicit = [r.status for r in refusals if r.status]
-            status = (
-                explicit[0] if explicit else (self.refusal_status or (400 if all(r.field for r in refusals) else 409))
-            )
+            fallback = self.refusal_status or (400 if all(r.field for r in refusals) else 409)
+            status = explicit[0] if explicit else fallback
             return Check(self, status, refusals)
         return Check(self)
 
-    def check_available(self, user, obj, *, in_scope: bool | None = None) -> Check:
-        """For pages deciding whether to offer the form: everything but the input-dependent checks.
-        `in_scope` is the answer of the scope query when the caller has it already (see `available`)."""
-        return self.check(user, obj, require_note=False, in_scope=in_scope)
+    def check_available(self, user, obj, *, in_scope: bool | None = None, known_in_scope: bool = False) -> Check:
+        """For pages deciding whether to offer the form: everything but the input-dependent checks."""
+        return self.check(user, obj, require_note=False, in_scope=in_scope, known_in_scope=known_in_scope)
 
     def state_refusal(self, obj) -> str:
+        if self.state_message is not None:
+            return self.state_message
         display = getattr(obj, f"get_{self.state_field}_display", None)
         state = display() if display else getattr(obj, self.state_field, "")
         return _("Not possible while the record is “%(state)s”.") % {"state": state}
@@ -245,9 +270,27 @@ class Action:
                     setattr(obj, key, value)
             result = self.effect(user, fresh, note=note, **params)
             after = {self.state_field: getattr(fresh, self.state_field, None), **self.describe(fresh, **params)}
-            events.record(self.event, user=user, obj=fresh, before=before, after=after, note=note)
+            subject = self.event_object(fresh, result)
+            events.record(self.event, user=user, obj=subject, before=before, after=after, note=note)
             transaction.on_commit(lambda: self.after_commit(user, fresh, result, note=note, **params))
         return result
+
+    def run(self, user, obj, **params):
+        """`execute()` for plain service functions: refusals become the exceptions Django and DRF know
+        (404 `Http404`, 403 `PermissionDenied`, input refusals `ValidationError` by field), other refusals
+        stay `ActionRefused` (409)."""
+        try:
+            return self.execute(user, obj, **params)
+        except ActionRefused as refused:
+            check = refused.check
+            if check.status == 403 and any(r.code == "permission" for r in check.refusals):
+                raise PermissionDenied(check.message) from refused
+            if check.status == 400 and all(r.field for r in check.refusals):
+                errors: dict[str, list] = {}
+                for refusal in check.refusals:
+                    errors.setdefault(refusal.field, []).append(refusal.message)
+                raise ValidationError(errors) from refused
+            raise
 
 
 def guarded_update(queryset, **changes) -> None:
@@ -257,11 +300,19 @@ def guarded_update(queryset, **changes) -> None:
         raise TransitionRefused(STALE_STATE)
 
 
-def available(user, obj, actions, *, in_scope: bool | None = None) -> dict[str, Check]:
+def available(user, obj, actions, *, in_scope: bool | None = None, known_in_scope: bool = False) -> dict[str, Check]:
     """name -> Check for each action in `actions` (a dict name -> Action); pages show the allowed ones.
     The scope query runs once for all of them (they are about the same object), or not at all when the caller
-    fetched `obj` through the user's scoped queryset and says so with `in_scope=True`."""
+    fetched `obj` through the user's scoped queryset and says so (`known_in_scope=True`)."""
+    if known_in_scope:
+        in_scope = True
     scoped = [action for action in actions.values() if action.scoped]
     if in_scope is None and scoped and getattr(user, "is_authenticated", False):
         in_scope = scoped[0].in_scope(user, obj)
     return {name: action.check_available(user, obj, in_scope=in_scope) for name, action in actions.items()}
+
+
+def allowed(user, obj, actions, *, in_scope: bool | None = None, known_in_scope: bool = False) -> set[str]:
+    """The names of the actions in `actions` that the user may take on `obj` now (what a page offers)."""
+    checks = available(user, obj, actions, in_scope=in_scope, known_in_scope=known_in_scope)
+    return {name for name, check in checks.items() if check}

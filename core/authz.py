@@ -18,13 +18,37 @@ old entry. With Redis down everything is computed from the database, as before.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 
+NATION_PERM = "core.access_all_regions"
+REGION_PERM = "access_region"
+ORGANISATION_PERM = "act_for_organisation"
 GENERATION_KEY = "portal:authz:generation"
 ENTRY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class UserScope:
+    nation: bool = False
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    # The counties holding a region of the scope (a township's county): what covers the scope from above, e.g.
+    # an order aimed at a whole county concerns its townships' offices. Computed with the scope, cached with it.
+    enclosing_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.nation or self.region_ids or self.organisation_ids)
+
+    def county_ids(self) -> frozenset[int]:
+        from .models import Region
+
+        if self.nation:
+            return frozenset(Region.objects.counties().values_list("id", flat=True))
+        return frozenset(Region.objects.counties().filter(id__in=self.region_ids).values_list("id", flat=True))
 
 
 @dataclass(frozen=True)
@@ -32,7 +56,7 @@ class Authorisation:
     user_perms: frozenset[str]
     group_perms: frozenset[str]
     roles: frozenset[str]
-    scope: object  # core.scope.UserScope
+    scope: UserScope
 
 
 def _cacheable(user) -> bool:
@@ -46,7 +70,7 @@ def _cacheable(user) -> bool:
 
 def entry_key(user) -> str:
     joined = user.date_joined.timestamp() if user.date_joined else 0
-    return f"portal:authz:v2:{user.pk}:{joined:.6f}:{int(bool(user.is_superuser))}"
+    return f"portal:authz:v3:{user.pk}:{joined:.6f}:{int(bool(user.is_superuser))}"
 
 
 def _generation(found: dict) -> str | None:
@@ -60,8 +84,6 @@ def _generation(found: dict) -> str | None:
 def _compute(user) -> Authorisation:
     from django.contrib.auth.backends import ModelBackend
 
-    from .scope import _compute_scope
-
     user_perms = frozenset(ModelBackend().get_user_permissions(user))
     if user.is_superuser:
         group_perms = frozenset(ModelBackend().get_group_permissions(user))  # every permission
@@ -74,7 +96,7 @@ def _compute(user) -> Authorisation:
         user_perms=user_perms,
         group_perms=group_perms,
         roles=roles,
-        scope=_compute_scope(user, user_perms | group_perms),
+        scope=compute_scope(user, user_perms | group_perms),
     )
 
 
@@ -107,6 +129,44 @@ def load(user) -> Authorisation | None:
     _attach(user, authz)
     user._portal_authz_key = f"{key}:{generation}" if generation is not None else None
     return authz
+
+
+def compute_scope(user, perms: frozenset[str] | None = None) -> UserScope:
+    """From the database. `perms`: the user's model permissions when the caller already has them."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from .models import Organisation, Region
+
+    if user.is_superuser or (NATION_PERM in perms if perms is not None else user.has_perm(NATION_PERM)):
+        return UserScope(nation=True)
+    granted = get_objects_for_user(user, f"core.{REGION_PERM}", klass=Region, accept_global_perms=False).values_list(
+        "id", flat=True
+    )
+    rows = list(
+        Region.objects.filter(models.Q(id__in=granted) | models.Q(parent_id__in=granted)).values_list("id", "parent_id")
+    )
+    region_ids = frozenset(pk for pk, _parent in rows)
+    enclosing_ids = frozenset(parent for _pk, parent in rows if parent is not None)
+    organisation_ids = frozenset(
+        get_objects_for_user(
+            user, f"core.{ORGANISATION_PERM}", klass=Organisation, accept_global_perms=False
+        ).values_list("id", flat=True)
+    )
+    return UserScope(region_ids=region_ids, organisation_ids=organisation_ids, enclosing_ids=enclosing_ids)
+
+
+def scope_of(user) -> UserScope:
+    """The user's scope: with their cached Authorisation for an account; computed once per object for a stand-in
+    that is not an account. The only place that computes a scope and keeps it on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return UserScope()
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    if load(user) is not None:
+        return user._portal_scope
+    user._portal_scope = compute_scope(user)
+    return user._portal_scope
 
 
 def cache_key(user) -> str | None:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction
@@ -16,10 +17,32 @@ class ScopedModelForm(forms.ModelForm):
                 field.queryset = queryset.for_user(user)
 
 
+def record_kind_choices() -> list[tuple[str, str]]:
+    """Every kind of record, by its name in the reader's language (the value stays the table name)."""
+    from django.apps import apps
+
+    kinds = {
+        model._meta.db_table: f"{capfirst(model._meta.verbose_name)} ({model._meta.app_config.verbose_name})"
+        for model in apps.get_models(include_auto_created=True)
+    }
+    return [("", "---")] + sorted(kinds.items(), key=lambda item: item[1])
+
+
 class AuditFilterForm(forms.Form):
-    table = forms.CharField(label=_("Table"), required=False)
-    object_id = forms.IntegerField(label=_("Object id"), required=False)
-    username = forms.CharField(label=_("User"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", "---")] + AuditAction.choices)
+    """The audit log's filters in words: what happened (a named event), to which kind of record, by whom."""
+
+    event = forms.ChoiceField(label=_("What happened"), required=False)
+    table = forms.ChoiceField(label=_("Kind of record"), required=False)
+    object_id = forms.IntegerField(label=_("Record number"), required=False)
+    username = forms.CharField(label=_("User (sign-in name)"), required=False)
+    action = forms.ChoiceField(label=_("Kind of change"), required=False, choices=[("", "---")] + AuditAction.choices)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from . import events
+
+        super().__init__(*args, **kwargs)
+        # Labels in the reader's language, at the time the page is drawn.
+        self.fields["event"].choices = [("", "---")] + sorted(events.choices(), key=lambda choice: choice[1])
+        self.fields["table"].choices = record_kind_choices()

@@ -27,6 +27,25 @@ class TimeStampedModel(AuditedModel):
         abstract = True
 
 
+class DecisionRecord(models.Model):
+    """Who decided a request (approved or refused it), when, and what they said: the same three fields on every
+    model that records a decision. The decider is kept as a reference that outlives the account (set to NULL)."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class BilingualNameMixin:
     """Shows `name_zh` or `name_en` in the active language."""
 

@@ -9,83 +9,23 @@ to its region (`scope_region_field`) and optionally to its organisation (`scope_
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-NATION_PERM = "core.access_all_regions"
-REGION_PERM = "access_region"
-ORGANISATION_PERM = "act_for_organisation"
-
-
-@dataclass(frozen=True)
-class UserScope:
-    nation: bool = False
-    region_ids: frozenset[int] = field(default_factory=frozenset)
-    organisation_ids: frozenset[int] = field(default_factory=frozenset)
-    # The counties holding a region of the scope (a township's county): what covers the scope from above, e.g.
-    # an order aimed at a whole county concerns its townships' offices. Computed with the scope, cached with it.
-    enclosing_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.nation or self.region_ids or self.organisation_ids)
-
-    def county_ids(self) -> frozenset[int]:
-        from .models import Region
-
-        if self.nation:
-            return frozenset(Region.objects.counties().values_list("id", flat=True))
-        return frozenset(Region.objects.counties().filter(id__in=self.region_ids).values_list("id", flat=True))
+# The scope is computed and cached with the rest of the user's authorisation in one module, core.authz; this module
+# only applies it (one import direction: scope -> authz).
+from .authz import NATION_PERM, ORGANISATION_PERM, REGION_PERM, UserScope, forget, scope_of  # noqa: E402, F401
 
 
 def get_scope(user) -> UserScope:
-    """The user's scope: once per user object (a request), from the shared cache (core.authz) when it can."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return UserScope()
-    cached = getattr(user, "_portal_scope", None)
-    if cached is not None:
-        return cached
-    from .authz import load
-
-    if load(user) is not None:  # a real account: its scope comes with its cached authorisation
-        return user._portal_scope
-    scope = _compute_scope(user)
-    user._portal_scope = scope
-    return scope
+    """The user's scope (computed and cached by core.authz: once per request, shared between requests)."""
+    return scope_of(user)
 
 
 def clear_scope_cache(user) -> None:
     """Forget what this user object holds about its grants (the shared cache follows grant changes itself)."""
-    from .authz import forget
-
     forget(user)
-
-
-def _compute_scope(user, perms: frozenset[str] | None = None) -> UserScope:
-    """From the database. `perms`: the user's model permissions when the caller already has them."""
-    from guardian.shortcuts import get_objects_for_user
-
-    from .models import Organisation, Region
-
-    if user.is_superuser or (NATION_PERM in perms if perms is not None else user.has_perm(NATION_PERM)):
-        return UserScope(nation=True)
-    granted = get_objects_for_user(user, f"core.{REGION_PERM}", klass=Region, accept_global_perms=False).values_list(
-        "id", flat=True
-    )
-    rows = list(
-        Region.objects.filter(models.Q(id__in=granted) | models.Q(parent_id__in=granted)).values_list("id", "parent_id")
-    )
-    region_ids = frozenset(pk for pk, _parent in rows)
-    enclosing_ids = frozenset(parent for _pk, parent in rows if parent is not None)
-    organisation_ids = frozenset(
-        get_objects_for_user(
-            user, f"core.{ORGANISATION_PERM}", klass=Organisation, accept_global_perms=False
-        ).values_list("id", flat=True)
-    )
-    return UserScope(region_ids=region_ids, organisation_ids=organisation_ids, enclosing_ids=enclosing_ids)
 
 
 def scope_q(model, scope: UserScope) -> models.Q | None:
@@ -114,12 +54,25 @@ class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to restrict itself to what a user may see."""
 
     def for_user(self, user, perm: str | None = None):
-        """Rows within `user`'s scope; nothing at all if `perm` is given and the user lacks it."""
+        """Rows within `user`'s scope; nothing at all if `perm` is given and the user lacks it.
+
+        `user` may also be a `UserScope`: "an official of exactly this scope", as reports pass to the apps'
+        metrics (a report is made for a scope, not a person). A scope may only read: any `perm` but a view
+        permission gives nothing."""
+        if isinstance(user, UserScope):
+            return self.within(user, perm)
         if user is None or not user.is_authenticated:
             return self.none()
         if perm and not user.has_perm(perm):
             return self.none()
         q = scope_q(self.model, get_scope(user))
+        return self if q is None else self.filter(q)
+
+    def within(self, scope: UserScope, perm: str | None = None):
+        """Rows within `scope` (read-only use: a permission other than a view permission gives nothing)."""
+        if perm and not perm.split(".", 1)[-1].startswith("view_"):
+            return self.none()
+        q = scope_q(self.model, scope)
         return self if q is None else self.filter(q)
 
 

@@ -10,3 +10,6 @@ class ExercisesConfig(AppConfig):
         (_("Exercises"), "exercises:list", "exercises.view_exercise"),
         (_("Corrective actions"), "exercises:action-list", "exercises.view_correctiveaction"),
     ]
+
+    def ready(self):
+        from . import events  # noqa: F401  (declares the app's named audit events)

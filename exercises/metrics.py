@@ -1,6 +1,7 @@
 """Scope-aware, set-based figures on exercises for the dashboard and the reports app.
 
-Every function takes the user and counts only what `for_user` lets them see; each is one or two queries.
+Every function takes a user (or a report's `core.scope.UserScope`) and counts only what `for_user` lets them see;
+each is one or two queries.
 """
 
 from __future__ import annotations

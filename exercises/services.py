@@ -6,17 +6,19 @@ transaction, changes state with a guarded update and writes an audit event.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core.audit import log_event
-from core.exceptions import STALE_STATE, TransitionRefused
+from core import events
+from core.exceptions import TransitionRefused
 from core.jobs import create_job, enqueue
 from core.models import Job
 
-from .choices import NEXT_STATUS, ActionStatus, ExerciseStatus
+from . import events as names
+from .actions import STEPS, CompleteAction, ownerless_refusals
+from .choices import ExerciseStatus
 from .models import CorrectiveAction, Evaluation, Exercise
 
 REPORT_JOB_KIND = "exercises.after_action_report"
@@ -44,47 +46,23 @@ def close_refusals(exercise: Exercise) -> list[dict]:
     reasons = []
     if exercise.status == ExerciseStatus.CLOSED:
         reasons.append({"code": "wrong_status", "message": _("The exercise is already closed.")})
-    ownerless = list(exercise.corrective_actions.filter(owner__isnull=True).values_list("pk", "description"))
-    for pk, description in ownerless:
-        reasons.append(
-            {
-                "code": "action_without_owner",
-                "action": pk,
-                "message": _("Corrective action #%(id)s (%(text)s) has no owner organisation.")
-                % {"id": pk, "text": description[:40]},
-            }
-        )
-    return reasons
+    return reasons + [r.as_dict() for r in ownerless_refusals(exercise)]
 
 
-@transaction.atomic
 def advance_exercise(*, user, exercise_id: int, to_status: str) -> Exercise:
     """Move an exercise one step along planning -> ready -> in progress -> evaluating -> closed.
 
-    Closing is also allowed from any earlier open status (an exercise called off, or recorded after the
-    fact), but never while a corrective action has no owner: findings must have someone to fix them.
-    """
-    _require(user, "exercises.change_exercise")
-    exercise = _scoped_exercise(user, exercise_id, lock=True)
-    expected = NEXT_STATUS.get(exercise.status)
-    if to_status == ExerciseStatus.CLOSED:
-        reasons = close_refusals(exercise)
-        if reasons:
-            raise TransitionRefused(_("The exercise cannot be closed."), reasons)
-    elif expected is None or to_status != expected:
+    The steps are declared in exercises/actions.py (closing: from any open status, never while a corrective
+    action has no owner)."""
+    step = STEPS.get(to_status)
+    if step is None:
         raise TransitionRefused(
-            _("An exercise in status %(status)s cannot move to %(to)s.")
-            % {"status": exercise.get_status_display(), "to": ExerciseStatus(to_status).label}
-            if to_status in ExerciseStatus.values
-            else _("Unknown status."),
-            [{"code": "wrong_status", "message": _("Exercises move one step at a time.")}],
+            _("Unknown status."), [{"code": "wrong_status", "message": _("Exercises move one step at a time.")}]
         )
-    changes = {"status": to_status, "updated_at": timezone.now()}
-    if to_status == ExerciseStatus.CLOSED:
-        changes["closed_at"] = timezone.now()
-    if Exercise.objects.filter(pk=exercise.pk, status=exercise.status).update(**changes) != 1:
-        raise TransitionRefused(STALE_STATE)
-    log_event(user, exercise, f"status {exercise.status} -> {to_status}")
+    exercise = Exercise.objects.filter(pk=exercise_id).first()
+    if exercise is None:
+        raise Http404
+    step.run(user, exercise)
     exercise.refresh_from_db()
     return exercise
 
@@ -111,31 +89,12 @@ def ensure_can_evaluate(exercise: Exercise) -> None:
         )
 
 
-@transaction.atomic
 def complete_action(*, user, action_id: int, evidence: str) -> CorrectiveAction:
-    """Close a corrective action; the evidence of completion is required."""
-    _require(user, "exercises.change_correctiveaction")
-    try:
-        action = CorrectiveAction.objects.for_user(user).select_for_update().get(pk=action_id)
-    except CorrectiveAction.DoesNotExist as exc:
-        from django.http import Http404
-
-        raise Http404 from exc
-    evidence = (evidence or "").strip()
-    if not evidence:
-        raise ValidationError({"evidence": _("Give the evidence of completion to close the action.")})
-    if action.status == ActionStatus.COMPLETED:
-        raise TransitionRefused(_("This action is already completed."))
-    updated = CorrectiveAction.objects.filter(pk=action.pk, status=action.status).update(
-        status=ActionStatus.COMPLETED,
-        evidence=evidence,
-        completed_at=timezone.now(),
-        completed_by_name=user.get_username(),
-        updated_at=timezone.now(),
-    )
-    if updated != 1:
-        raise TransitionRefused(STALE_STATE)
-    log_event(user, action, "corrective action completed")
+    """Close a corrective action; the evidence of completion is required (exercises/actions.py)."""
+    action = CorrectiveAction.objects.filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    CompleteAction().run(user, action, note=(evidence or "").strip())
     action.refresh_from_db()
     return action
 
@@ -161,7 +120,7 @@ def request_report(*, user, exercise_id: int) -> Job:
     with transaction.atomic():
         exercise = _scoped_exercise(user, exercise_id)
         job = create_job(REPORT_JOB_KIND, user, {"exercise_id": exercise.pk}, total=1)
-        log_event(user, exercise, f"after-action report requested (job {job.pk})")
+        events.record(names.REPORT_REQUESTED, user=user, obj=exercise, after={"job": job.pk})
         enqueue(job, render_after_action_report)
     job.refresh_from_db()
     return job

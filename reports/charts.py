@@ -6,11 +6,11 @@ charts scale to their container (width 100%).
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
 from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
+
+from cip import geo
 
 FONT = "Noto Sans CJK TC, Noto Sans TC, sans-serif"
 COLOURS = {"ok": "#1e7b34", "warn": "#d69e2e", "bad": "#b42318", "": "#1f4e79", "none": "#d5dbe2"}
@@ -134,16 +134,10 @@ def county_map(
     title: str = "",
     percent: bool = False,
 ) -> SafeString:
-    """Taiwan's counties coloured by an indicator (county code -> number), drawn by cip.geo's tile map.
-
-    Without the CI app's map module this falls back to a bar chart by county."""
+    """Taiwan's counties coloured by an indicator (county code -> number), drawn by cip.geo's tile map."""
     shown = {
         code: ("—" if value is None else (f"{value * 100:.0f}%" if percent else _num(value)))
         for code, value in values.items()
     }
-    if find_spec("cip") is not None and find_spec("cip.geo") is not None:
-        geo = import_module("cip.geo")
-        present = {code: value for code, value in values.items() if value is not None}
-        return mark_safe(geo.render_county_map(present, title=title, labels=shown))
-    rows = sorted(((names.get(code, code), v or 0) for code, v in values.items()), key=lambda r: -r[1])
-    return bar_chart([(n, v * 100 if percent else v) for n, v in rows], title=title, unit="%" if percent else "")
+    present = {code: value for code, value in values.items() if value is not None}
+    return mark_safe(geo.render_county_map(present, title=title, labels=shown))

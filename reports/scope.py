@@ -105,9 +105,10 @@ class ReportScope:
             return self.organisation.pk in scope.organisation_ids
         return False
 
-    def principal(self):
-        """Who to pass to another app's metrics functions that take a user: see ScopePrincipal."""
-        return ScopePrincipal(self)
+    def principal(self) -> UserScope:
+        """What to pass to another app's metrics functions: the scope itself (`for_user` takes a UserScope as
+        "an official of exactly this scope" who may view; the report's permission was checked on request)."""
+        return self.user_scope
 
     def model_fields(self) -> dict:
         return {
@@ -186,38 +187,7 @@ class UserAreaScope:
         q = self.q(queryset.model)
         return queryset if q is None else queryset.filter(q)
 
-    def principal(self):
+    def principal(self) -> UserScope:
         # Same as a report of this scope: the dashboard shows the report's indicators, and nationwide users
         # share one cached entry (see reports.dashboard).
-        return ScopePrincipal(self)
-
-
-class ScopePrincipal:
-    """Stands for "an official of exactly this scope" where another app's metrics take a user.
-
-    The apps' metrics modules (cip.metrics, civil_defense.metrics, exercises.metrics) count what
-    `Model.objects.for_user(user, perm)` lets a user see. A report is generated for a scope, not a person (and
-    scheduled ones by the scheduler), so it passes this principal: `core.scope.get_scope` returns its scope,
-    and it holds every view permission (the report's own permission checks happened when it was requested).
-    It can read only; nothing writes with it.
-    """
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-    is_superuser = False
-    is_staff = False
-    pk = None
-    id = None
-
-    def __init__(self, scope):
-        self._portal_scope = scope.user_scope
-
-    def has_perm(self, perm, obj=None) -> bool:
-        return perm.split(".", 1)[-1].startswith("view_")
-
-    def has_perms(self, perms, obj=None) -> bool:
-        return all(self.has_perm(p, obj) for p in perms)
-
-    def get_username(self) -> str:
-        return "report-scope"
+        return self.user_scope

@@ -10,3 +10,6 @@ class ReservistsConfig(AppConfig):
         (_("Reservists"), "reservists:list", "reservists.view_reservist"),
         (_("Residence moves"), "reservists:move-queue", "reservists.view_residencemove"),
     ]
+
+    def ready(self):
+        from . import events  # noqa: F401  (declares the app's named audit events)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Region, TimeStampedModel
+from core.models import DecisionRecord, Region, TimeStampedModel
 from core.pii import mask_national_id, normalise_national_id, validate_national_id
 from core.scope import ScopedQuerySet
 
@@ -218,7 +218,7 @@ class PriorityGrant(TimeStampedModel):
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
-class ResidenceMove(TimeStampedModel):
+class ResidenceMove(DecisionRecord, TimeStampedModel):
     """A request to move a reservist's residence (Art. 24): filed by a township office, decided by the MND."""
 
     reservist = models.ForeignKey(
@@ -234,16 +234,6 @@ class ResidenceMove(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "reservist__township"

@@ -274,3 +274,41 @@ def test_cascade_kinds_are_the_edges_from_the_level_before(users):
         (mid.pk, 1, ["power"]),
         (leaf.pk, 1, ["communications"]),
     ]
+
+
+BUTTONS = {"submit": 'id="submit-plan"', "approve": 'id="approve-plan"', "return": 'id="return-plan"'}
+
+
+def test_plan_buttons_are_exactly_what_check_allows_for_every_role_and_state(users):
+    """Issue 17: the page decides its buttons from the actions' check(), never from its own copy of the rules."""
+    from core.actions import allowed
+    from core.models import AuditEvent
+
+    from ..actions import PLAN_ACTIONS
+
+    asset = make_asset(COUNTY_A, level=1)
+    plan = make_plan(asset)
+    people = [users.agency, users.approver, users.approver2, users.county_a, users.auditor, users.staff]
+    url = reverse("cip:plan-detail", args=[plan.pk])
+
+    def compare():
+        plan.refresh_from_db()
+        for user in people:
+            response = logged_in(user).get(url)
+            if response.status_code != 200:
+                continue
+            page = response.content.decode()
+            shown = {name for name, marker in BUTTONS.items() if marker in page}
+            if "Reopen for revision" in page or "重新開啟修訂" in page:
+                shown.add("reopen")
+            assert shown == allowed(user, plan, PLAN_ACTIONS), (plan.status, user.username)
+
+    compare()  # draft
+    logged_in(users.agency).post(reverse("cip:plan-transition", args=[plan.pk, "submit"]))
+    compare()  # submitted: approvers see approve/return, the submitter never does
+    logged_in(users.approver).post(reverse("cip:plan-transition", args=[plan.pk, "approve"]), {"comment": "OK"})
+    compare()  # approved: reopen only
+    names = list(
+        AuditEvent.objects.filter(object_id=plan.pk, event__startswith="cip.plan.").values_list("event", "message")
+    )
+    assert names == [("cip.plan.approved", "OK"), ("cip.plan.submitted", "")]

@@ -2,16 +2,22 @@
 reservists that a call-up may take.
 
 Hook for the mobilization app (`call_up_querysets`): a member whose national ID is a reservist's who is on a
-call-up (an open notice, or a ranked, not excluded, not ineligible candidate of an approved/issued order) is
+call-up (see `call_up_querysets`: bound only until the service period ends, never by a closed or cancelled order) is
 flagged "assigned to a call-up"; any other matching registered reservist is flagged "registered reservist —
 may be called up". The reservists/mobilization side can call `memberships_by_national_id()` for its flag.
 """
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.db.models import Case, CharField, Exists, OuterRef, Value, When
+import datetime
+
+from django.db.models import Case, CharField, DateField, Exists, ExpressionWrapper, F, OuterRef, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from mobilization.choices import Decision, NoticeStatus, OrderStatus
+from mobilization.models import Candidate, Notice
+from reservists.models import Reservist
 
 CALLED_UP = "called_up"
 RESERVIST = "reservist"
@@ -19,54 +25,56 @@ FLAG_LABELS = {
     CALLED_UP: _("Assigned to a call-up"),
     RESERVIST: _("Registered reservist — may be called up"),
 }
-# Statuses of a call-up assignment that no longer bind the person.
-CLOSED_STATUSES = ("cancelled", "canceled", "withdrawn", "excluded", "ineligible", "rejected", "void", "postponed")
+
+# A positive list, so that a status added later (withdrawn, exempted, ...) binds nobody until it is named here.
+# Orders whose selected people are bound to report: approved and being issued or issued; a draft binds nobody
+# yet, and a closed, cancelled, rejected or failed order nobody any more.
+BINDING_ORDER_STATUSES = (OrderStatus.APPROVED, OrderStatus.ISSUING, OrderStatus.ISSUED)
+# Notices on their way to the person or received; an undeliverable notice is replaced by the next candidate.
+BINDING_NOTICE_STATUSES = (
+    NoticeStatus.ISSUED,
+    NoticeStatus.SENT,
+    NoticeStatus.DELIVERED,
+    NoticeStatus.ACKNOWLEDGED,
+)
+# Before issuing, the ranked candidates of an approved order are the people it will call.
+CANDIDATE_ORDER_STATUSES = (OrderStatus.APPROVED, OrderStatus.ISSUING)
 
 
-# Orders whose selected people are bound to report (mobilization.choices.OrderStatus values).
-BINDING_ORDER_STATUSES = ("approved", "issuing", "issued")
+def _service_ends(report_date: str, days: str):
+    """The first day after the service period: report date + days (PostgreSQL date + integer)."""
+    return ExpressionWrapper(F(report_date) + F(days), output_field=DateField())
 
 
-def _has_fields(model, *names) -> bool:
-    fields = {f.name for f in model._meta.get_fields()}
-    return set(names) <= fields
-
-
-def call_up_querysets() -> list:
-    """Querysets of mobilization rows that put a reservist on a call-up, each filterable by
-    `reservist__national_id`. Found by introspection so this app works whichever of them exist:
-    - a notice (Notice / CallUpNotice) with `reservist` and `status`: any status not closed;
-    - a selection candidate (Candidate) of an approved or issued order, not excluded, not ineligible, ranked.
+def call_up_querysets(today: datetime.date | None = None) -> list:
+    """Querysets of mobilization rows that bind a reservist to a call-up on `today`, each filterable by
+    `reservist__national_id`:
+    - a notice in a binding status, of an order still approved/issuing/issued, whose service period (the
+      notice's report date, moved by an approved Art. 31 postponement, plus the order's days) has not ended;
+    - before the notices exist, a ranked, not excluded, not ineligible candidate of an approved order (or one
+      being issued) whose service period has not ended.
     """
-    found = []
-    for name in ("Notice", "CallUpNotice"):
-        try:
-            model = apps.get_model("mobilization", name)
-        except LookupError:
-            continue
-        if _has_fields(model, "reservist", "status"):
-            found.append(model.objects.exclude(status__in=CLOSED_STATUSES))
-    try:
-        candidate = apps.get_model("mobilization", "Candidate")
-    except LookupError:
-        candidate = None
-    if candidate is not None and _has_fields(candidate, "reservist", "order", "decision", "excluded", "rank"):
-        found.append(
-            candidate.objects.filter(
-                order__status__in=BINDING_ORDER_STATUSES, excluded=False, rank__isnull=False
-            ).exclude(decision="ineligible")
-        )
-    return found
+    today = today or timezone.localdate()
+    notices = (
+        Notice.objects.filter(status__in=BINDING_NOTICE_STATUSES, order__status__in=BINDING_ORDER_STATUSES)
+        .alias(service_ends=_service_ends("report_date", "order__days"))
+        .filter(service_ends__gt=today)
+    )
+    candidates = (
+        Candidate.objects.filter(order__status__in=CANDIDATE_ORDER_STATUSES, excluded=False, rank__isnull=False)
+        .exclude(decision=Decision.INELIGIBLE)
+        .alias(service_ends=_service_ends("order__report_date", "order__days"))
+        .filter(service_ends__gt=today)
+    )
+    return [notices, candidates]
 
 
-def reservist_flag_expression():
+def reservist_flag_expression(today: datetime.date | None = None):
     """SQL expression: CALLED_UP, RESERVIST or '' for a Member row (by national ID), set-based."""
-    from reservists.models import Reservist
-
     is_reservist = Exists(Reservist.objects.filter(national_id=OuterRef("national_id")))
     whens = [
         When(Exists(queryset.filter(reservist__national_id=OuterRef("national_id"))), then=Value(CALLED_UP))
-        for queryset in call_up_querysets()
+        for queryset in call_up_querysets(today)
     ]
     whens.append(When(is_reservist, then=Value(RESERVIST)))
     return Case(*whens, default=Value(""), output_field=CharField())

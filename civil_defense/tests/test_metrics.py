@@ -206,7 +206,11 @@ def test_reservist_on_an_approved_call_up_is_flagged_called_up(users):
     reservist = make_reservist()
     member = make_member(make_team(), national_id=reservist.national_id)
     order = CallUpOrder.objects.create(
-        mobilization_type="educational", title="t", report_date=datetime.date(2026, 3, 1), days=5, quota=1
+        mobilization_type="educational",
+        title="t",
+        report_date=timezone.localdate() + datetime.timedelta(days=30),
+        days=5,
+        quota=1,
     )
     Candidate.objects.create(
         order=order, reservist=reservist, township=reservist.township, decision="eligible", rank=1, policy_version=1
@@ -216,3 +220,103 @@ def test_reservist_on_an_approved_call_up_is_flagged_called_up(users):
     assert Member.objects.with_flags().get(pk=member.pk).reservist_flag == "called_up"
     page = logged_in(users.county_a).get(reverse("civil_defense:member-detail", args=[member.pk]))
     assert "已列入召集" in page.content.decode()
+
+
+def _called_up(member, today=None):
+    from ..models import Member
+    from ..services.conflicts import CALLED_UP, reservist_flag_expression
+
+    flag = Member.objects.annotate(flag=reservist_flag_expression(today)).get(pk=member.pk).flag
+    return flag == CALLED_UP
+
+
+def _notice(order, reservist, **kw):
+    from mobilization.models import Notice
+
+    return Notice.objects.create(
+        order=order,
+        reservist=reservist,
+        township=reservist.township,
+        sequence=kw.pop("sequence", 1),
+        number=f"N-{order.pk}-{reservist.pk}",
+        report_date=kw.pop("report_date", order.report_date),
+        report_time=datetime.time(8, 0),
+        assembly_point="x",
+        verification_code=f"V{order.pk}-{reservist.pk}",
+        **kw,
+    )
+
+
+def test_a_notice_binds_only_until_the_service_period_ends(users):
+    """Bug of issue 17: every notice ever issued flagged the member "assigned to a call-up" forever."""
+    from mobilization.models import CallUpOrder
+
+    reservist = make_reservist()
+    member = make_member(make_team(), national_id=reservist.national_id)
+    report = datetime.date(2026, 3, 2)
+    order = CallUpOrder.objects.create(
+        mobilization_type="educational", title="t", report_date=report, days=5, quota=1, status="issued"
+    )
+    _notice(order, reservist, status="delivered")
+    # Bound from before the report day to the last day of service (report date + 5 days - 1) ...
+    assert _called_up(member, today=report - datetime.timedelta(days=20))
+    assert _called_up(member, today=report + datetime.timedelta(days=4))
+    # ... and no more once the period has ended: back to "registered reservist".
+    assert not _called_up(member, today=report + datetime.timedelta(days=5))
+    # Today (December 2026 and later) the March call-up binds nobody: the page says so.
+    page = logged_in(users.county_a).get(reverse("civil_defense:member-detail", args=[member.pk])).content.decode()
+    assert "已列入召集" not in page and "列管後備軍人" in page
+
+
+def test_the_flag_follows_the_order_and_notice_status(users):
+    from mobilization.models import CallUpOrder, Notice
+
+    reservist = make_reservist()
+    member = make_member(make_team(), national_id=reservist.national_id)
+    order = CallUpOrder.objects.create(
+        mobilization_type="educational",
+        title="t",
+        report_date=timezone.localdate() + datetime.timedelta(days=10),
+        days=5,
+        quota=1,
+        status="issued",
+    )
+    notice = _notice(order, reservist)
+    assert _called_up(member)
+    # An approved postponement moves the notice's report date: the period is counted from the new date.
+    Notice.objects.filter(pk=notice.pk).update(report_date=timezone.localdate() - datetime.timedelta(days=7))
+    assert not _called_up(member)
+    Notice.objects.filter(pk=notice.pk).update(report_date=order.report_date, status="undeliverable")
+    assert not _called_up(member), "an undeliverable notice is replaced by the next candidate"
+    Notice.objects.filter(pk=notice.pk).update(status="acknowledged")
+    assert _called_up(member)
+    for status in ("closed", "cancelled"):
+        CallUpOrder.objects.filter(pk=order.pk).update(status=status)
+        assert not _called_up(member), status
+
+
+def test_a_candidate_of_an_approved_order_is_freed_when_the_order_is_cancelled(users):
+    from mobilization.models import CallUpOrder, Candidate
+
+    reservist = make_reservist()
+    member = make_member(make_team(), national_id=reservist.national_id)
+    order = CallUpOrder.objects.create(
+        mobilization_type="educational",
+        title="t",
+        report_date=timezone.localdate() + datetime.timedelta(days=10),
+        days=5,
+        quota=1,
+        status="approved",
+    )
+    Candidate.objects.create(
+        order=order, reservist=reservist, township=reservist.township, decision="eligible", rank=1, policy_version=1
+    )
+    url = reverse("civil_defense:member-detail", args=[member.pk])
+    team_url = reverse("civil_defense:team-detail", args=[member.team_id])
+    client = logged_in(users.county_a)
+    assert "已列入召集" in client.get(url).content.decode()
+    assert "已列入召集" in client.get(team_url).content.decode()
+    CallUpOrder.objects.filter(pk=order.pk).update(status="cancelled")
+    assert not _called_up(member)
+    assert "已列入召集" not in client.get(url).content.decode()
+    assert "已列入召集" not in client.get(team_url).content.decode()

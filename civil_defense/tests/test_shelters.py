@@ -126,7 +126,14 @@ def test_move_needs_approval_by_someone_else(users):
     old = ShelterAssignment.objects.get(pk=assignment.pk)
     assert old.released_at is not None and old.release_request_id == request.pk
     assert ShelterAssignment.objects.get(reservist=reservist, released_at__isnull=True).shelter == target
-    assert AuditEvent.objects.filter(table_name="civil_defense_shelterreleaserequest", message__startswith="approved")
+    # A named event (issue 17), with the comment as its note, instead of a sentence written at write time.
+    assert AuditEvent.objects.filter(
+        table_name="civil_defense_shelterreleaserequest", event="civil_defense.release.approved", message="同意"
+    )
+    assert AuditEvent.objects.filter(event="civil_defense.shelter.released", object_id=assignment.pk)
+    moved = ShelterAssignment.objects.get(reservist=reservist, released_at__isnull=True)
+    assigned = AuditEvent.objects.get(event="civil_defense.shelter.assigned", object_id=moved.pk)
+    assert assigned.after == {"shelter": target.pk, "reservist": reservist.pk, "release_request": request.pk}
 
 
 def test_move_into_a_full_shelter_is_refused_and_rolled_back(users):

@@ -1,9 +1,8 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils.translation import gettext as _
 
-from core.scope import OutOfScope, ensure_in_scope, get_scoped_or_404
+from core.scope import get_scoped_or_404
+from core.views import save_in_scope as core_save_in_scope
 
 
 def check_access(request, *perms: str) -> None:
@@ -23,15 +22,8 @@ def scoped(model, request, pk, queryset=None):
 
 
 def save_in_scope(request, form) -> bool:
-    """Save a bound, valid form in a transaction; refuse and roll back if the result is out of scope."""
-    try:
-        with transaction.atomic():
-            obj = form.save()
-            ensure_in_scope(request.user, obj)
-    except OutOfScope:
-        form.add_error(None, _("This change would put the record outside your area; nothing was saved."))
-        return False
-    return True
+    """Save a bound, valid form in a transaction; refuse and roll back if the result is out of scope (core)."""
+    return core_save_in_scope(request.user, form) is not None
 
 
 def portal_view(*perms: str, methods=("GET", "POST")):

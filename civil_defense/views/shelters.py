@@ -2,17 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.actions import allowed
 from core.exceptions import TransitionRefused
 from core.models import Region
 from core.pii import mask_national_id
-from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView, show_refusal
 
+from ..actions import RELEASE_DECISIONS, AssignShelter, RequestRelease
 from ..choices import ReleaseStatus
 from ..forms import AssignForm, DecisionForm, ReleaseRequestForm, ShelterForm
 from ..models import Shelter, ShelterAssignment, ShelterReleaseRequest
@@ -89,25 +91,27 @@ class ShelterDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         shelter = self.object
         user = self.request.user
+        pending = ShelterReleaseRequest.objects.filter(assignment=OuterRef("pk"), status=ReleaseStatus.PENDING)
         assignments = list(
             ShelterAssignment.objects.filter(shelter=shelter, released_at__isnull=True)
+            .annotate(pending_request=Exists(pending))
             .select_related("reservist")
             .order_by("reservist__name")
         )
+        # Every form and button below is what the workflow's check() allows (rows are in scope already).
         for assignment in assignments:
             assignment.masked_id = mask_national_id(assignment.reservist.national_id)
+            assignment.can_request = RequestRelease().check_available(user, assignment, known_in_scope=True).allowed
         requests = list(
             ShelterReleaseRequest.objects.filter(assignment__shelter=shelter)
             .select_related("assignment__reservist", "target_shelter", "requested_by", "decided_by")
             .order_by("-id")[:50]
         )
         for req in requests:
-            req.can_decide = (
-                req.status == ReleaseStatus.PENDING
-                and req.requested_by_id != user.pk
-                and user.has_perm("civil_defense.approve_shelterreleaserequest")
-            )
+            req.decisions = allowed(user, req, RELEASE_DECISIONS, known_in_scope=True)
+            req.can_decide = bool(req.decisions)
         context.update(
+            can_assign=AssignShelter().check_available(user, shelter, known_in_scope=True).allowed,
             assignments=assignments,
             requests=requests,
             pending_ids={r.assignment_id for r in requests if r.status == ReleaseStatus.PENDING},
@@ -119,12 +123,7 @@ class ShelterDetailView(ScopedDetailView):
         return context
 
 
-def _refusal(request, exc) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, exc.message)
+_refusal = show_refusal  # a refused step as a page message: once, in core
 
 
 @portal_view("civil_defense.view_shelter", "civil_defense.add_shelterassignment", methods=("POST",))

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -136,3 +138,71 @@ def test_personal_data_access_report(users):
     ]
     assert rows[1]["subject"] == org
     assert logged_in(users.staff).get("/audit/personal-data/").status_code == 403
+
+
+def test_audit_page_answers_all_approvals_of_call_up_orders(users):
+    """Issue 17: an auditor asks for every approval of a call-up order by the event's name, and gets exactly those;
+    the page reads the event's label, the kind of record and the fields in the reader's language."""
+    from django.utils.translation import gettext_lazy as _
+
+    from core import events
+    from mobilization.models import CallUpOrder
+
+    def declared(name, label):  # the mobilization app declares these; declare them here if it does not yet
+        try:
+            return events.get(name)
+        except KeyError:
+            return events.register(name, label)
+
+    approved = declared("mobilization.order.approved", _("Call-up order approved"))
+    rejected = declared("mobilization.order.rejected", _("Call-up order rejected"))
+    orders = [
+        CallUpOrder.objects.create(
+            mobilization_type="educational", title=f"t{i}", report_date=datetime.date(2027, 3, 1), days=5, quota=1
+        )
+        for i in range(3)
+    ]
+    wanted = {
+        events.record(
+            approved,
+            user=users.approver,
+            obj=orders[0],
+            before={"status": "submitted"},
+            after={"status": "approved"},
+            note="ok",
+        ).pk,
+        events.record(
+            approved, user=users.approver2, obj=orders[1], before={"status": "submitted"}, after={"status": "approved"}
+        ).pk,
+    }
+    events.record(
+        rejected,
+        user=users.approver,
+        obj=orders[2],
+        before={"status": "submitted"},
+        after={"status": "rejected"},
+        note="no",
+    )
+    events.record("core.access.denied", user=users.staff)
+    make_org("noise").save()
+
+    client = logged_in(users.auditor)
+    response = client.get("/audit/", {"event": "mobilization.order.approved"})
+    assert response.status_code == 200
+    assert {row["event"].pk for row in response.context["rows"]} == wanted
+    page = response.content.decode()
+    # The choice lists read in words: the event's label and the kind of record, not names of tables.
+    form = response.context["form"]
+    assert dict(form.fields["event"].choices)["mobilization.order.approved"] == events.label(approved.name)
+    assert events.label(approved.name) in page
+    assert any(
+        value == "mobilization_calluporder" and "召集令" in label for value, label in form.fields["table"].choices
+    )
+    assert str(CallUpOrder._meta.get_field("status").verbose_name) in page  # the field, not "status"
+    # Narrowed by user and by the record itself.
+    by_user = client.get("/audit/", {"event": "mobilization.order.approved", "username": users.approver2.username})
+    assert [row["event"].object_id for row in by_user.context["rows"]] == [orders[1].pk]
+    by_record = client.get("/audit/", {"table": "mobilization_calluporder", "object_id": orders[2].pk})
+    assert [row["event"].event for row in by_record.context["rows"] if row["event"].event] == [
+        "mobilization.order.rejected"
+    ]

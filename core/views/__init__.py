@@ -6,6 +6,9 @@ from .base import (  # noqa: F401
     ScopedListView,
     ScopedObjectMixin,
     ScopedUpdateView,
+    add_form_errors,
+    save_in_scope,
+    show_refusal,
 )
 from .pages import (  # noqa: F401,E402
     AuditListView,

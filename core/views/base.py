@@ -7,12 +7,55 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from core.scope import OutOfScope, ensure_in_scope
+
+
+def add_form_errors(form, exc: ValidationError) -> None:
+    """A model's or a service's ValidationError on the form: by field where the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def save_in_scope(user, form, save=None):
+    """Save a bound, valid form in one transaction and re-check that the result is still inside the user's area.
+
+    `save(form)` does the writing (default `form.save()`) and returns the object. Refused (the change would put
+    the record outside the area, or the model refused it): rolled back, the reason on the form, None returned.
+    Workflow refusals (`TransitionRefused`) pass through to the caller."""
+    try:
+        with transaction.atomic():
+            obj = save(form) if save is not None else form.save()
+            ensure_in_scope(user, obj)
+    except OutOfScope:
+        form.add_error(None, _("This change would put the record outside your area; nothing was saved."))
+        return None
+    except ValidationError as exc:
+        add_form_errors(form, exc)
+        return None
+    return obj
+
+
+def show_refusal(request, exc) -> None:
+    """A refused step as a page message, the same way on every page: a `ValidationError`'s messages, or a
+    `TransitionRefused` / `core.actions.ActionRefused` with the reasons its message does not already say."""
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+        return
+    parts = [str(exc.message)]
+    for reason in getattr(exc, "reasons", []) or []:
+        text = str(reason.get("message", "") or "")
+        if text and text not in parts[0]:
+            parts.append(text)
+    messages.error(request, " ".join(parts))
 
 
 class PortalPermissionMixin:
@@ -103,13 +146,10 @@ class ScopedFormMixin:
         return kwargs
 
     def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                self.object = form.save()
-                ensure_in_scope(self.request.user, self.object)
-        except OutOfScope:
-            form.add_error(None, _("This change would put the record outside your area; nothing was saved."))
+        saved = save_in_scope(self.request.user, form)
+        if saved is None:
             return self.form_invalid(form)
+        self.object = saved
         messages.success(self.request, _("Saved."))
         from django.http import HttpResponseRedirect
 

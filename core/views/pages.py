@@ -1,9 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import capfirst
 from django.views.generic import TemplateView
 
 from core import authz
+from core import events as events_registry
 from core.api.views import visible_jobs
 from core.audit import model_for_table
 from core.choices import AuditAction
@@ -58,8 +61,19 @@ class RegionListView(ScopedListView):
         return queryset
 
 
+def field_label(model, key: str) -> str:
+    """A recorded field's name in the reader's language (the key itself when the field is gone)."""
+    if model is not None:
+        try:
+            return str(capfirst(model._meta.get_field(key).verbose_name))
+        except FieldDoesNotExist:
+            pass
+    return key
+
+
 class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
-    """The audit log for auditors and administrators, filterable by object and user."""
+    """The audit log for auditors and administrators, filterable by what happened (a named event), by the kind
+    and number of record and by user."""
 
     permission_required = "core.view_auditevent"
     template_name = "core/audit_list.html"
@@ -70,6 +84,8 @@ class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
         queryset = AuditEvent.objects.all()
         if form.is_valid():
             data = form.cleaned_data
+            if data["event"]:
+                queryset = queryset.filter(event=data["event"])
             if data["table"]:
                 queryset = queryset.filter(table_name=data["table"])
             if data["object_id"] is not None:
@@ -89,7 +105,7 @@ class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
             model = model_for_table(event.table_name)
             changes = [
                 (
-                    key,
+                    field_label(model, key),
                     old if show_pii or key not in PII_KEYS else mask_national_id(old),
                     new if show_pii or key not in PII_KEYS else mask_national_id(new),
                 )
@@ -97,7 +113,13 @@ class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
                 if key not in ("updated_at",)
             ]
             rows.append(
-                {"event": event, "model": model._meta.verbose_name if model else event.table_name, "changes": changes}
+                {
+                    "event": event,
+                    # A named event reads as its label in the reader's language; a row change as its kind.
+                    "what": events_registry.label(event.event) if event.event else event.get_action_display(),
+                    "model": model._meta.verbose_name if model else event.table_name,
+                    "changes": changes,
+                }
             )
         context.update(form=form, rows=rows, next_after=next_after)
         return context

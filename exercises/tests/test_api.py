@@ -367,3 +367,19 @@ def test_nested_lists_query_counts(users, django_assert_max_num_queries):
         assert len(client.get(f"/api/exercises/{exercise.pk}/objectives/").json()) == 6
     with django_assert_max_num_queries(10):
         assert len(client.get(f"/api/exercises/{exercise.pk}/evaluations/").json()) == 6
+
+
+def test_each_step_writes_its_named_event(users):
+    from core.models import AuditEvent
+
+    exercise = make_exercise("TW-NWT")
+    client = api_client(users.county_a)
+    for status in ["ready", "in_progress", "evaluating", "closed"]:
+        assert client.post(f"/api/exercises/{exercise.pk}/transition/", {"status": status}).status_code == 200
+    rows = AuditEvent.objects.filter(object_id=exercise.pk, event__startswith="exercises.exercise.").order_by("id")
+    assert [(e.event, e.before["status"], e.after["status"], e.username) for e in rows] == [
+        ("exercises.exercise.readied", "planning", "ready", users.county_a.username),
+        ("exercises.exercise.started", "ready", "in_progress", users.county_a.username),
+        ("exercises.exercise.evaluating", "in_progress", "evaluating", users.county_a.username),
+        ("exercises.exercise.closed", "evaluating", "closed", users.county_a.username),
+    ]

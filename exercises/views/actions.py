@@ -9,6 +9,7 @@ from core.exceptions import TransitionRefused
 from core.views import PortalPermissionMixin, ScopedDetailView, ScopedListView, ScopedUpdateView
 
 from .. import metrics, services
+from ..actions import CompleteAction
 from ..choices import ActionStatus
 from ..forms import ActionFilterForm, CompleteActionForm, CorrectiveActionEditForm, CorrectiveActionForm
 from ..models import CorrectiveAction, Evaluation
@@ -59,7 +60,8 @@ class ActionDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        if self.object.status != ActionStatus.COMPLETED and user.has_perm("exercises.change_correctiveaction"):
+        # The form is offered when the workflow's check() allows closing (the action came from for_user).
+        if CompleteAction().check_available(user, self.object, known_in_scope=True):
             context["complete_form"] = CompleteActionForm()
         context["can_edit"] = (
             user.has_perm("exercises.add_correctiveaction") and self.object.status != ActionStatus.COMPLETED

@@ -1,20 +1,16 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from core.exceptions import TransitionRefused
-from core.scope import OutOfScope, ensure_in_scope
-from core.views import PortalPermissionMixin
+from core.views import PortalPermissionMixin, save_in_scope, show_refusal
 
 from ..models import Exercise
 
-
-def refuse(request, exc: TransitionRefused) -> None:
-    messages.error(request, " ".join([str(exc.message), *[str(r.get("message", "")) for r in exc.reasons]]))
+# A refused step as a page message: once, in core.
+refuse = show_refusal
 
 
 class ExerciseChildFormView(PortalPermissionMixin, FormView):
@@ -47,21 +43,10 @@ class ExerciseChildFormView(PortalPermissionMixin, FormView):
 
     def form_valid(self, form):
         try:
-            with transaction.atomic():
-                obj = self.save(form)
-                ensure_in_scope(self.request.user, obj)
+            if save_in_scope(self.request.user, form, self.save) is None:
+                return self.form_invalid(form)
         except TransitionRefused as exc:
             refuse(self.request, exc)
-            return self.form_invalid(form)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-            return self.form_invalid(form)
-        except OutOfScope:
-            form.add_error(None, _("This change would put the record outside your area; nothing was saved."))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(self.get_success_url())

@@ -9,6 +9,7 @@ from core.exceptions import TransitionRefused
 from core.views import PortalPermissionMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
 from .. import services
+from ..actions import STEPS
 from ..choices import NEXT_STATUS, ExerciseStatus, ExerciseType
 from ..forms import EvaluationForm, ExerciseForm, ObjectiveForm, ParticipantForm
 from ..models import CorrectiveAction, Evaluation, Exercise, Objective
@@ -73,8 +74,12 @@ class ExerciseDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         exercise = self.object
         next_status = NEXT_STATUS.get(exercise.status)
+        # The step button is what the workflow's check() allows (the exercise came from for_user already).
+        step = STEPS.get(next_status)
+        can_advance = bool(step and step.check_available(self.request.user, exercise, known_in_scope=True))
         context.update(
             next_status=next_status,
+            can_advance=can_advance,
             next_status_label=ExerciseStatus(next_status).label if next_status else "",
             close_refusals=services.close_refusals(exercise) if next_status == ExerciseStatus.CLOSED else [],
             report_jobs=list(services.report_jobs(exercise)[:5]),

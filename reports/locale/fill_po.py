@@ -69,7 +69,7 @@ ZH = {
     "Exercises": "演習",
     "Overdue corrective actions among open ones": "未結改善事項中逾期比率",
     "Reservists": "後備軍人",
-    "Callable pool (within 8 years of retirement)": "可召集人數（退伍 8 年內）",
+    "Callable pool (within %(years)s years of retirement)": "可召集人數（退伍 %(years)s 年內）",
     "share of the active registry: green ≥ %(ok)s, amber ≥ %(warn)s": "占在籍人數比率：綠燈 ≥ %(ok)s，黃燈 ≥ %(warn)s",
     "Callable reservists with an Art. 29/30 grant": "可召集者中具第 29/30 條身分者",
     "other specialties": "其他專長",

@@ -3,21 +3,18 @@
 A section module provides:
     KEY, TITLE, TEMPLATE
     gather(scope: ReportScope, as_of: date) -> dict   JSON-ready figures (numbers and codes only, no
-                                                       translated text), {"available": False, ...} if the
-                                                       source app has no data model yet
+                                                       translated text), {"available": False, ...} where
+                                                       the section does not apply to the scope
     indicators(figures) -> list[Indicator]              the key figures with a traffic light
     charts(figures, scope) -> dict[str, SafeString]     SVG for the page and the PDF
-Figures are computed with aggregates in SQL through `scope.apply(...)`, never per row in Python.
+Figures are computed with aggregates in SQL through `scope.apply(...)`, never per row in Python. Sections import
+the apps they report on by their real names (reports sits above every other app).
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 
 
 @dataclass
@@ -28,25 +25,6 @@ class Indicator:
     display: str
     status: str  # "ok" | "warn" | "bad" | "" (no light: no data)
     rule: str  # the thresholds, said in words
-
-
-def model(app_label: str, name: str):
-    """The model if the app defines it yet, else None (the other apps are built alongside this one)."""
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
-def metrics_module(app_label: str):
-    """`<app>.metrics` if the app provides one, else None."""
-    if find_spec(app_label) is None or find_spec(f"{app_label}.metrics") is None:
-        return None
-    return import_module(f"{app_label}.metrics")
-
-
-def unavailable(reason: str = "no_model") -> dict:
-    return {"available": False, "reason": reason}
 
 
 def not_applicable() -> dict:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mobilization.choices import Attendance, OrderStatus
+from mobilization.models import CallUpOrder, Candidate, Notice, Postponement
+
 from .. import charts
 from ..choices import ScopeKind
-from .base import Indicator, light, model, not_applicable, num, pct, ratio, unavailable
+from .base import Indicator, light, not_applicable, num, pct, ratio
 
 KEY = "call_ups"
 TITLE = gettext_lazy("Call-ups")
@@ -29,14 +31,17 @@ FILL_RATE_OK, FILL_RATE_WARN = 0.95, 0.80
 NO_SHOW_OK, NO_SHOW_WARN = 0.05, 0.10
 LOOKBACK_DAYS = 365
 # Orders that have (or had) a selection standing: the ones a fill rate means something for.
-FILLED_STATUSES = ("selected", "submitted", "approved", "issuing", "issued", "closed")
+FILLED_STATUSES = (
+    OrderStatus.SELECTED,
+    OrderStatus.SUBMITTED,
+    OrderStatus.APPROVED,
+    OrderStatus.ISSUING,
+    OrderStatus.ISSUED,
+    OrderStatus.CLOSED,
+)
 
 
 def gather(scope, as_of, detail: bool = True) -> dict:
-    CallUpOrder = model("mobilization", "CallUpOrder")
-    Candidate = model("mobilization", "Candidate")
-    if CallUpOrder is None or Candidate is None:
-        return unavailable()
     if scope.kind == ScopeKind.AGENCY:
         return not_applicable()
     since = as_of - datetime.timedelta(days=LOOKBACK_DAYS)
@@ -77,34 +82,18 @@ def gather(scope, as_of, detail: bool = True) -> dict:
     return figures
 
 
-def _has_fields(model_class, *paths: str) -> bool:
-    """Whether every `a__b` path exists on the model (the mobilization app adds notices later)."""
-    for path in paths:
-        current = model_class
-        for name in path.split("__"):
-            try:
-                field = current._meta.get_field(name)
-            except FieldDoesNotExist:
-                return False
-            current = field.related_model or current
-    return True
-
-
 def _attendance(scope, live) -> dict:
-    """No-shows and Art. 31 postponements, once the mobilization app records them (else "no data yet")."""
-    result = {}
-    Notice = model("mobilization", "Notice")
-    if Notice is not None and _has_fields(Notice, "order", "attendance"):
-        notices = scope.apply(Notice.objects.filter(order__in=live))
-        counts = notices.aggregate(
-            due=Count("id", filter=Q(attendance__in=("present", "absent"))),
-            no_shows=Count("id", filter=Q(attendance="absent")),
-        )
-        result.update(due=counts["due"], no_shows=counts["no_shows"])
-    Postponement = model("mobilization", "Postponement")
-    if Postponement is not None and _has_fields(Postponement, "notice__order"):
-        result["postponements"] = scope.apply(Postponement.objects.filter(notice__order__in=live)).count()
-    return result
+    """No-shows among the notices whose attendance is recorded, and Art. 31 postponements."""
+    notices = scope.apply(Notice.objects.filter(order__in=live))
+    counts = notices.aggregate(
+        due=Count("id", filter=Q(attendance__in=(Attendance.PRESENT, Attendance.ABSENT))),
+        no_shows=Count("id", filter=Q(attendance=Attendance.ABSENT)),
+    )
+    return {
+        "due": counts["due"],
+        "no_shows": counts["no_shows"],
+        "postponements": scope.apply(Postponement.objects.filter(notice__order__in=live)).count(),
+    }
 
 
 def indicators(figures) -> list[Indicator]:

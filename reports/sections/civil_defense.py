@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civil_defense import metrics
+
 from .. import charts
 from ..choices import ScopeKind
-from .base import Indicator, light, metrics_module, not_applicable, pct, ratio, unavailable
+from .base import Indicator, light, not_applicable, pct, ratio
 
 KEY = "civil_defense"
 TITLE = gettext_lazy("Civil defense")
@@ -27,9 +29,6 @@ FIELDS = ("teams", "establishment", "strength", "trained", "shelters", "shelter_
 
 
 def gather(scope, as_of, detail: bool = True) -> dict:
-    metrics = metrics_module("civil_defense")
-    if metrics is None:
-        return unavailable()
     if scope.kind == ScopeKind.AGENCY:
         return not_applicable()
     rows = metrics.county_readiness(scope.principal(), today=as_of)

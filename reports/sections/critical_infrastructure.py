@@ -1,7 +1,7 @@
 """Critical infrastructure: assets by sector and level, the risk matrix, assets with overdue assessments.
 
 Figures come from cip.metrics (scope-aware through for_user, one grouped query each), called with the
-report's scope principal.
+report's scope (a core.scope.UserScope).
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from cip import metrics
+
 from .. import charts
-from .base import Indicator, light, metrics_module, pct, ratio, unavailable
+from .base import Indicator, light, pct, ratio
 
 KEY = "critical_infrastructure"
 TITLE = gettext_lazy("Critical infrastructure")
@@ -22,9 +24,6 @@ OVERDUE_LISTED = 10
 
 
 def gather(scope, as_of, detail: bool = True) -> dict:
-    metrics = metrics_module("cip")
-    if metrics is None:
-        return unavailable()
     from cip.models import RiskMatrix
 
     principal = scope.principal()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from .base import Indicator, light, metrics_module, pct, ratio, unavailable
+from exercises import metrics
+
+from .base import Indicator, light, pct, ratio
 
 KEY = "exercises"
 TITLE = gettext_lazy("Exercises")
@@ -17,9 +19,6 @@ RATINGS = ("P", "S", "M", "U")  # performed without challenges, with some, with 
 
 
 def gather(scope, as_of, detail: bool = True) -> dict:
-    metrics = metrics_module("exercises")
-    if metrics is None:
-        return unavailable()
     principal = scope.principal()
     actions = metrics.action_counts(principal, as_of)
     figures = {

@@ -1,4 +1,8 @@
-"""Reservists: the callable pool within the 8-year windows of Art. 27/28, by branch, specialty and area; grants."""
+"""Reservists: the callable pool within the windows of Art. 27/28, by branch, specialty and area; grants.
+
+The window (8 years from retirement by the law's default) is the rule policy's in force on the report's date
+(Art. 33: the MND may change it), the wider of the Educational/Duty and the Roll-Call windows.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,18 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mobilization.services import policy_for
+from reservists.choices import ReservistStatus
+from reservists.models import PriorityGrant, Reservist
+
 from .. import charts
 from ..choices import ScopeKind
-from .base import Indicator, light, model, not_applicable, num, pct, ratio, top_with_others, unavailable, years_before
+from .base import Indicator, light, not_applicable, num, pct, ratio, top_with_others, years_before
 
 KEY = "reservists"
 TITLE = gettext_lazy("Reservists")
 TEMPLATE = "reports/sections/reservists.html"
 
-WINDOW_YEARS = 8  # Art. 27, 28: within 8 years of the retirement date, the anniversary included
 # Callable pool as a share of the active registry: green from 40 %, amber from 25 %, red below.
 CALLABLE_SHARE_OK, CALLABLE_SHARE_WARN = 0.40, 0.25
 # Share of the callable pool holding a valid Art. 29/30 grant (called successively or later): lower is better.
@@ -23,21 +30,23 @@ GRANT_SHARE_OK, GRANT_SHARE_WARN = 0.10, 0.20
 TOP_SPECIALTIES = 12
 
 
-def window(as_of, prefix: str = "") -> Q:
-    """Retired on or before `as_of` and no more than 8 years before it."""
-    return Q(
-        **{f"{prefix}retirement_date__gte": years_before(as_of, WINDOW_YEARS), f"{prefix}retirement_date__lte": as_of}
-    )
+def window_years(as_of) -> int:
+    """Art. 27, 28: the years from retirement within which a reservist can be called, per the policy in force."""
+    policy = policy_for(as_of)
+    return max(policy.edu_window_years, policy.rollcall_window_years)
+
+
+def window(as_of, years: int, prefix: str = "") -> Q:
+    """Retired on or before `as_of` and no more than `years` before it (the anniversary included)."""
+    return Q(**{f"{prefix}retirement_date__gte": years_before(as_of, years), f"{prefix}retirement_date__lte": as_of})
 
 
 def gather(scope, as_of, detail: bool = True) -> dict:
-    Reservist = model("reservists", "Reservist")
-    if Reservist is None:
-        return unavailable()
     if scope.kind == ScopeKind.AGENCY:
         return not_applicable()
-    in_window = window(as_of)
-    active = scope.apply(Reservist.objects.filter(status="active"))
+    years = window_years(as_of)
+    in_window = window(as_of, years)
+    active = scope.apply(Reservist.objects.filter(status=ReservistStatus.ACTIVE))
     callable_count = Count("id", filter=in_window)
 
     area_field = "township__parent__code" if scope.kind == ScopeKind.NATION else "township__code"
@@ -54,12 +63,14 @@ def gather(scope, as_of, detail: bool = True) -> dict:
             "active": sum(r["active"] for r in areas),
             "callable": sum(r["callable"] for r in areas),
             **by_area,
-            "grants": _grants(scope, as_of, detail=False),
+            "window_years": years,
+            "grants": _grants(scope, as_of, years, detail=False),
         }
     branches, specialties = _branches_and_specialties(active, in_window)
     figures = {
         "available": True,
-        "window_start": years_before(as_of, WINDOW_YEARS).isoformat(),
+        "window_start": years_before(as_of, years).isoformat(),
+        "window_years": years,
         "active": sum(r["active"] for r in areas),
         "callable": sum(r["callable"] for r in areas),
         "by_branch": branches,
@@ -67,7 +78,7 @@ def gather(scope, as_of, detail: bool = True) -> dict:
         "specialties": len(specialties),
         **by_area,
     }
-    figures["grants"] = _grants(scope, as_of)
+    figures["grants"] = _grants(scope, as_of, years)
     return figures
 
 
@@ -91,18 +102,15 @@ def _branches_and_specialties(active, in_window) -> tuple[list, list]:
     return branches, specialties
 
 
-def _grants(scope, as_of, detail: bool = True) -> dict:
-    PriorityGrant = model("reservists", "PriorityGrant")
-    if PriorityGrant is None:
-        return {}
+def _grants(scope, as_of, years: int, detail: bool = True) -> dict:
     valid = scope.apply(
         PriorityGrant.objects.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=as_of),
             valid_from__lte=as_of,
-            reservist__status="active",
+            reservist__status=ReservistStatus.ACTIVE,
         )
     )
-    people = valid.filter(window(as_of, "reservist__")).aggregate(
+    people = valid.filter(window(as_of, years, "reservist__")).aggregate(
         successive=Count("reservist", distinct=True, filter=Q(kind="successive")),
         later=Count("reservist", distinct=True, filter=Q(kind="later")),
         any=Count("reservist", distinct=True),
@@ -114,7 +122,7 @@ def _grants(scope, as_of, detail: bool = True) -> dict:
         .values("basis")
         .annotate(
             people=Count("reservist", distinct=True),
-            callable=Count("reservist", distinct=True, filter=window(as_of, "reservist__")),
+            callable=Count("reservist", distinct=True, filter=window(as_of, years, "reservist__")),
         )
     )
     by_basis = {r["basis"]: [r["people"], r["callable"]] for r in rows}
@@ -128,7 +136,7 @@ def indicators(figures) -> list[Indicator]:
     return [
         Indicator(
             "reservists.callable",
-            _("Callable pool (within 8 years of retirement)"),
+            _("Callable pool (within %(years)s years of retirement)") % {"years": figures.get("window_years", 8)},
             figures.get("callable") if figures.get("available") else None,
             f"{num(figures.get('callable'))} ({pct(callable_share)})" if figures.get("available") else "—",
             light(callable_share, CALLABLE_SHARE_OK, CALLABLE_SHARE_WARN),

@@ -177,3 +177,22 @@ def test_exercises_section_matches_the_records(users):
     assert sum(row[3] for row in figures["ratings"]) == Evaluation.objects.count()
     county = exercises.gather(ReportScope.parse("TW-KIN"), today)  # no exercise there
     assert county["open_actions"] == 0 and county["ratings"] == []
+
+
+def test_the_callable_window_is_the_rule_policy_in_force_on_the_report_date(registry):
+    """Art. 33: the MND may change the window; a report uses the version in force on its own date."""
+    from mobilization.models import RulePolicy
+    from reports.sections import reservists
+
+    nation = ReportScope.parse("nation")
+    assert reservists.gather(nation, AS_OF)["callable"] == 6  # the law's 8 years: 4 in NWT, 2 in TPE
+    version = (RulePolicy.objects.order_by("-version").first().version or 0) + 1
+    RulePolicy.objects.create(
+        version=version, effective_from=AS_OF, edu_window_years=5, rollcall_window_years=5, note="shorter"
+    )
+    # From that date only people retired on or after 2021-03-01 are callable: one (the 2020 retirements drop out).
+    shorter = reservists.gather(nation, AS_OF)
+    assert (shorter["callable"], shorter["window_years"], shorter["window_start"]) == (1, 5, "2021-03-01")
+    assert "5" in reservists.indicators(shorter)[0].label
+    # A report as of the day before still uses the law's 8 years.
+    assert reservists.gather(nation, AS_OF - datetime.timedelta(days=1))["window_years"] == 8

@@ -122,3 +122,46 @@ def test_auditor_sees_the_change_history_of_a_move(users):
     page = logged_in(users.auditor).get(reverse("reservists:detail", args=[reservist.pk]))
     assert len(page.context["history"]) >= 1 and "change-history" in page.content.decode()
     assert logged_in(users.county_a).get(reverse("reservists:detail", args=[reservist.pk])).context["history"] == []
+
+
+def test_move_steps_write_named_events_with_before_and_after(users):
+    reservist = banqiao_person()
+    move = file_residence_move(
+        user=users.township, reservist=reservist, to_township=Region.objects.get(code="221"), reason="搬家"
+    )
+    requested = AuditEvent.objects.get(event="reservists.move.requested")
+    assert (requested.table_name, requested.object_id, requested.username) == (
+        "reservists_residencemove",
+        move.pk,
+        users.township.username,
+    )
+    decide_residence_move(user=users.approver, move=move, approve=True, comment="ok")
+    approved = AuditEvent.objects.get(event="reservists.move.approved")
+    assert (approved.object_id, approved.before["status"], approved.after["status"], approved.message) == (
+        move.pk,
+        "pending",
+        "approved",
+        "ok",
+    )
+    moved = AuditEvent.objects.get(event="reservists.reservist.moved")
+    assert moved.object_id == reservist.pk and moved.after["township"] == Region.objects.get(code="221").pk
+
+
+def test_queue_buttons_are_what_check_allows(users):
+    from core.actions import allowed
+    from reservists.actions import MOVE_DECISIONS
+
+    reservist = banqiao_person()
+    move = file_residence_move(
+        user=users.township, reservist=reservist, to_township=Region.objects.get(code="221"), reason="x"
+    )
+    for user in (users.approver, users.county_a, users.township):
+        client = logged_in(user)
+        response = client.get(reverse("reservists:move-queue"))
+        if response.status_code != 200:
+            continue
+        page = response.content.decode()
+        shown = {name for name in ("approve", "reject") if f'name="decision" value="{name}"' in page}
+        assert shown == allowed(user, move, MOVE_DECISIONS), user.username
+    decide_residence_move(user=users.approver, move=move, approve=False, comment="no")
+    assert allowed(users.approver, move, MOVE_DECISIONS) == set()

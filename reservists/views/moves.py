@@ -1,26 +1,20 @@
 """Residence moves (Art. 24): a township office files, an MND approver decides in the queue."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
+from core.actions import allowed
 from core.exceptions import TransitionRefused
-from core.views import KeysetListMixin, PortalPermissionMixin
+from core.views import KeysetListMixin, PortalPermissionMixin, add_form_errors, show_refusal
 
+from ..actions import MOVE_DECISIONS
 from ..choices import MoveStatus
 from ..forms import MoveDecisionForm, ResidenceMoveForm
 from ..models import Reservist, ResidenceMove
 from ..services import decide_residence_move, file_residence_move
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MoveCreateView(PortalPermissionMixin, FormView):
@@ -42,7 +36,7 @@ class MoveCreateView(PortalPermissionMixin, FormView):
         try:
             file_residence_move(user=self.request.user, reservist=self.reservist, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The move was filed and waits for the MND's decision."))
         return redirect("reservists:detail", pk=self.reservist.pk)
@@ -65,12 +59,15 @@ class MoveQueueView(PortalPermissionMixin, KeysetListMixin, TemplateView):
             .select_related("reservist", "from_township__parent", "to_township__parent", "requested_by")
         )
         moves, next_after = self.paginate_keyset(queryset)
+        # The rows come from for_user already: the buttons follow check() without a query per row.
+        for move in moves:
+            move.decisions = allowed(self.request.user, move, MOVE_DECISIONS, known_in_scope=True)
         context.update(
             moves=moves,
             next_after=next_after,
             status=status,
             statuses=MoveStatus.choices,
-            can_decide=self.request.user.has_perm("reservists.decide_residencemove"),
+            can_decide=any(move.decisions for move in moves),
             decision_form=MoveDecisionForm(),
         )
         return context
@@ -92,12 +89,8 @@ class MoveDecideView(PortalPermissionMixin, View):
                 approve=form.cleaned_data["decision"] == "approve",
                 comment=form.cleaned_data["comment"],
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except TransitionRefused as exc:
-            messages.error(request, str(exc.message))
-        except PermissionDenied:
-            raise
+        except (TransitionRefused, ValidationError) as exc:
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Decision recorded."))
         return redirect("reservists:move-queue")
