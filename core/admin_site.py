@@ -33,4 +33,3 @@ class PortalAdminSite(admin.AdminSite):
 
         guarded.__dict__.update(inner.__dict__)
         return guarded
-

@@ -38,9 +38,7 @@ def issue_token(user, *, two_factor: bool) -> Token:
 
     revoke_tokens(user)
     token = Token.objects.create(user=user)
-    state = ApiTokenState.objects.create(
-        token=token, expires_at=token.created + lifetime(user), two_factor=two_factor
-    )
+    state = ApiTokenState.objects.create(token=token, expires_at=token.created + lifetime(user), two_factor=two_factor)
     log_event(
         user,
         user,
