@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
 
         from . import audit, authz, roles, tokens
+        from .api import schema  # noqa: F401  (registers the OpenAPI scheme of the portal's session authentication)
 
         authz.connect_signals()  # cached permissions and scope follow every grant change
         # Logging out ends the account's API tokens too (the database revokes them on every other change).
