@@ -64,9 +64,11 @@ def revoke_on_logout(sender, request, user, **kwargs) -> None:
 # ----- revocation by the database ------------------------------------------------------------------
 
 REVOCATION_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION core_revoke_tokens(users bigint[]) RETURNS void LANGUAGE sql AS $fn$
+CREATE OR REPLACE FUNCTION core_revoke_tokens(users bigint[]) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
     DELETE FROM core_apitokenstate WHERE token_key IN (SELECT key FROM authtoken_token WHERE user_id = ANY(users));
     DELETE FROM authtoken_token WHERE user_id = ANY(users);
+END
 $fn$;
 
 -- Rows that name a user (memberships, user permissions, guardian user grants, profiles).

@@ -37,7 +37,6 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
-
 class PortalSessionScheme(SessionScheme):
     """The portal's session authentication is DRF's plus the 2FA hold: documented as the same scheme."""
 
