@@ -27,16 +27,16 @@ PASSWORD = "load-test-Password-1234"
 
 def prepare():
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
     from bench.bench_reservists import seed
     from core.accounts import provision_user
+    from core.tokens import issue_token
     from reservists.models import Reservist
 
     seed()
     user = provision_user("load_county", "local_gov", regions=["TW-NWT"], password=PASSWORD, check_password=False)
     api_user = provision_user("load_staff", "mnd_staff", password=PASSWORD, check_password=False)
-    token, _ = Token.objects.get_or_create(user=api_user)
+    token = issue_token(api_user, two_factor=True)  # tokens expire: a fresh one each run
     ids = list(Reservist.objects.filter(township__code="220").values_list("pk", flat=True)[:500])
     assert get_user_model().objects.filter(pk=user.pk).exists() and ids
     return token.key, ids, sessions_for(user, USERS)

@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -177,6 +177,9 @@ PORTAL_RATE_LIMITS = {
 }
 # Two-factor authentication: required for MND and auditor accounts (off only on a DEBUG laptop by default).
 PORTAL_REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+# API tokens expire: MND and auditor accounts (those that need 2FA) after hours, everyone else after days.
+PORTAL_API_TOKEN_HOURS_MND = env_int("API_TOKEN_HOURS_MND", 8)
+PORTAL_API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 OTP_TOTP_ISSUER = "Mobilization readiness portal"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -241,7 +244,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "core.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

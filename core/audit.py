@@ -29,22 +29,26 @@ DECLARE
     uname text := COALESCE(ctx->>'username', '');
     rid text := COALESCE(ctx->>'request_id', '');
     msg text := COALESCE(ctx->>'reason', '');
+    -- The trigger's arguments name columns never copied into the log (password hashes, TOTP secrets).
+    secret text[] := COALESCE(TG_ARGV, '{}'::text[]);
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO core_auditevent (created_at, table_name, object_id, action, before, after,
                                      user_id, username, request_id, message)
-        SELECT clock_timestamp(), TG_TABLE_NAME, n.id, 'create', NULL, to_jsonb(n), uid, uname, rid, msg
+        SELECT clock_timestamp(), TG_TABLE_NAME, n.id, 'create', NULL, to_jsonb(n) - secret, uid, uname, rid, msg
         FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO core_auditevent (created_at, table_name, object_id, action, before, after,
                                      user_id, username, request_id, message)
-        SELECT clock_timestamp(), TG_TABLE_NAME, n.id, 'update', to_jsonb(o), to_jsonb(n), uid, uname, rid, msg
+        SELECT clock_timestamp(), TG_TABLE_NAME, n.id, 'update', to_jsonb(o) - secret, to_jsonb(n) - secret,
+               uid, uname, rid, CASE WHEN (to_jsonb(o) - secret) IS NOT DISTINCT FROM (to_jsonb(n) - secret)
+                                     AND msg = '' THEN 'secret changed' ELSE msg END
         FROM old_rows o JOIN new_rows n ON o.id = n.id
         WHERE to_jsonb(o) IS DISTINCT FROM to_jsonb(n);
     ELSE
         INSERT INTO core_auditevent (created_at, table_name, object_id, action, before, after,
                                      user_id, username, request_id, message)
-        SELECT clock_timestamp(), TG_TABLE_NAME, o.id, 'delete', to_jsonb(o), NULL, uid, uname, rid, msg
+        SELECT clock_timestamp(), TG_TABLE_NAME, o.id, 'delete', to_jsonb(o) - secret, NULL, uid, uname, rid, msg
         FROM old_rows o;
     END IF;
     RETURN NULL;
@@ -61,21 +65,44 @@ CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON core_audi
     FOR EACH ROW EXECUTE FUNCTION core_audit_append_only();
 """
 
+# TRUNCATE fires no row trigger, so it gets its own. `manage.py flush` (core's) lifts it for its own statement.
+TRUNCATE_GUARD = """
+CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON core_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION core_audit_append_only();
+"""
+
 TABLE_TRIGGERS = """
 CREATE OR REPLACE TRIGGER audit_insert AFTER INSERT ON {table}
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows({secret});
 CREATE OR REPLACE TRIGGER audit_update AFTER UPDATE ON {table}
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows();
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows({secret});
 CREATE OR REPLACE TRIGGER audit_delete AFTER DELETE ON {table}
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION core_audit_rows({secret});
 """
+
+# Who may do what lives in Django's, guardian's and django-otp's tables: audited like the portal's own, with the
+# columns that hold secrets left out of the log (table -> secret columns).
+ACCOUNT_TABLE_SECRETS = {
+    "auth_user": ["password"],
+    "auth_group": [],
+    "auth_user_groups": [],
+    "auth_user_user_permissions": [],
+    "auth_group_permissions": [],
+    "guardian_userobjectpermission": [],
+    "guardian_groupobjectpermission": [],
+    "otp_totp_totpdevice": ["key"],
+    "otp_static_staticdevice": [],
+    "otp_static_statictoken": ["token"],
+}
 
 
 def audited_tables() -> list[str]:
-    """Tables of every concrete AuditedModel, and the many-to-many tables they own."""
+    """Tables of every concrete AuditedModel, the many-to-many tables they own, and the account tables
+    (users, groups and their memberships, permissions, guardian grants, OTP devices)."""
     from .models import AuditedModel
 
-    tables: list[str] = []
+    tables: list[str] = list(ACCOUNT_TABLE_SECRETS)
     for model in apps.get_models():
         if not issubclass(model, AuditedModel) or model._meta.proxy or not model._meta.managed:
             continue
@@ -97,10 +124,16 @@ def model_for_table(table: str):
 def install_triggers(using: str = "default") -> None:
     from django.db import connections
 
-    with connections[using].cursor() as cursor:
+    from .tokens import install_revocation_triggers
+
+    connection = connections[using]
+    with connection.cursor() as cursor:
         cursor.execute(TRIGGER_FUNCTION)
+        cursor.execute(TRUNCATE_GUARD)
         for table in audited_tables():
-            cursor.execute(TABLE_TRIGGERS.format(table=connections[using].ops.quote_name(table)))
+            secret = ", ".join(_quote_literal(column) for column in ACCOUNT_TABLE_SECRETS.get(table, []))
+            cursor.execute(TABLE_TRIGGERS.format(table=connection.ops.quote_name(table), secret=secret))
+        install_revocation_triggers(cursor)
 
 
 def install_triggers_on_migrate(sender, using="default", **kwargs):

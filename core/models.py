@@ -247,3 +247,24 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ApiTokenState(models.Model):
+    """What an API token was issued with: when it expires and whether a second factor was verified.
+
+    Kept beside DRF's Token (one row per token, deleted with it). A token without this row predates it:
+    it counts as issued without a second factor and expires by its creation time (core/api/authentication.py).
+    Revocation deletes the token itself (core/tokens.py)."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="state", db_column="token_key"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    two_factor = models.BooleanField(_("issued after a second factor"), default=False)
+
+    class Meta:
+        verbose_name = _("API token state")
+        verbose_name_plural = _("API token states")
+
+    def __str__(self):
+        return f"{self.token_id[:6]}… {self.expires_at:%Y-%m-%d %H:%M}"

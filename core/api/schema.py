@@ -5,6 +5,8 @@ drf-spectacular documents the success responses it can infer; the portal's error
 every operation here and clients (and schemathesis) can rely on the schema for errors too.
 """
 
+from drf_spectacular.authentication import SessionScheme
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "An error: `detail`, per-field messages, or a refused step with `reasons` citing articles.",
@@ -33,3 +35,9 @@ def add_error_responses(result, generator, request, public):
                     code, {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
                 )
     return result
+
+
+class PortalSessionScheme(SessionScheme):
+    """The portal's session authentication is DRF's plus the 2FA hold: documented as the same scheme."""
+
+    target_class = "core.api.authentication.SessionAuthentication"

@@ -62,14 +62,25 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class ObtainTokenView(APIView):
-    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+    """Exchange a username and password for an API token (`Authorization: Token <token>`); DELETE revokes it.
+
+    A token expires (8 hours for MND and auditor accounts, 30 days for others, by default) and is revoked on
+    logout, on a password, role or scope change and on deactivation (core/tokens.py)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_scope = "token"
+
+    def get_authenticators(self):
+        if self.request is not None and self.request.method == "DELETE":
+            from core.api.authentication import TokenAuthentication
+
+            return [TokenAuthentication()]
+        return []
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
     def post(self, request):
@@ -87,14 +98,27 @@ class ObtainTokenView(APIView):
                 {"non_field_errors": [_("Unable to log in with the credentials provided.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        from core.tokens import issue_token
         from core.twofactor import verify_for_token
 
-        if not verify_for_token(user, data.validated_data.get("otp_token")):
+        allowed, two_factor = verify_for_token(user, data.validated_data.get("otp_token"))
+        if not allowed:
             from django.utils.translation import gettext as _
 
             return Response(
                 {"otp_token": [_("A valid two-factor code is required for this account.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = issue_token(user, two_factor=two_factor)
+        return Response({"token": token.key, "expires_at": token.state.expires_at})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        from core.tokens import revoke_tokens
+
+        if not isinstance(request.auth, Token):
+            from rest_framework.exceptions import NotAuthenticated
+
+            raise NotAuthenticated()
+        revoke_tokens(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

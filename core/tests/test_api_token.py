@@ -24,9 +24,10 @@ def test_unknown_and_inactive_are_refused_with_drfs_messages(users):
     client = Client(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567", HTTP_ACCEPT_LANGUAGE="en")
     response = client.get("/api/reservists/")
     assert response.status_code == 401 and "Invalid token." in response.content.decode()
-    token = Token.objects.create(user=users.staff)
     users.staff.is_active = False
     users.staff.save()
+    # Deactivating revokes the account's tokens (core/tokens.py); one made afterwards still meets DRF's check.
+    token = Token.objects.create(user=users.staff)
     response = Client(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en").get("/api/reservists/")
     assert response.status_code == 401 and "User inactive or deleted." in response.content.decode()
     response = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/reservists/")

@@ -89,6 +89,8 @@ def test_audit_log_is_append_only(users):
 
 
 def test_web_request_writes_are_attributed(users, client):
+    users.admin.is_superuser = True  # Django's admin is for superusers only (core/admin_site.py)
+    users.admin.save()
     client.force_login(users.admin)
     response = client.post(
         "/admin/core/organisation/add/",
