@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction
@@ -23,3 +25,26 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", "---")] + AuditAction.choices)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def check_upload(upload) -> None:
+    """Refuse an upload before anything reads it: too large (PORTAL_UPLOAD_MAX_BYTES) or not CSV/XLSX."""
+    limit = settings.PORTAL_UPLOAD_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size).1f MB; uploads are limited to %(limit).1f MB. Split it into smaller files.")
+            % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024},
+            code="too_large",
+        )
+    if not upload.name.lower().endswith((".csv", ".xlsx")):
+        raise ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
+
+
+class ImportFileField(forms.FileField):
+    """A CSV or XLSX file for an import, refused when larger than PORTAL_UPLOAD_MAX_BYTES."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            check_upload(upload)
+        return upload

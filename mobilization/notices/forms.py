@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ImportFileField
+
 from .choices import Attendance, NoticeStatus, PostponementKind
 
 NOTE = forms.Textarea(attrs={"rows": 2})
@@ -100,7 +102,7 @@ class DecisionForm(forms.Form):
 
 
 class AttendanceUploadForm(forms.Form):
-    file = forms.FileField(label=_("Attendance file (CSV or XLSX)"))
+    file = ImportFileField(label=_("Attendance file (CSV or XLSX)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -6,7 +6,6 @@ and show the outcome. A refusal (TransitionRefused) is shown in the form it came
 
 from __future__ import annotations
 
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -22,6 +21,7 @@ from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import csvexport
 from core.audit import log_event
 from core.exceptions import TransitionRefused
 from core.importing import start_import, template_response
@@ -594,10 +594,6 @@ class NoShowListView(OrderPageMixin, TemplateView):
         return context
 
 
-class Echo:
-    def write(self, value):
-        return value
-
 
 class NoShowCsvView(OrderPageMixin, View):
     """The follow-up list as CSV (UTF-8 with BOM for Excel), streamed: names masked, no national IDs."""
@@ -624,7 +620,7 @@ class NoShowCsvView(OrderPageMixin, View):
             "attendance_recorded_at",
         )
         status_labels = {k: str(v) for k, v in NoticeStatus.choices}
-        writer = csv.writer(Echo())
+        writer = csvexport.writer()
         header = [
             _("notice number"),
             pgettext("person", "name"),

@@ -1,6 +1,5 @@
 """The registry pages: the list (keyset-paginated, filtered), a person's page, the forms and the CSV export."""
 
-import csv
 from collections import namedtuple
 from html import escape
 
@@ -15,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from core import csvexport
 from core.audit import log_pii_export, log_pii_view
 from core.choices import AuditAction
 from core.memo import ProcessMemo
@@ -303,11 +303,6 @@ class ReservistUpdateView(ScopedUpdateView):
         return reverse("reservists:detail", args=[self.object.pk])
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 EXPORT_FIELDS = [
     "national_id",
     "name",
@@ -340,7 +335,7 @@ class ReservistExportView(PortalPermissionMixin, View):
                 _("CSV export of reservists, filters: %(query)s") % {"query": request.GET.urlencode() or "-"},
             )
         rows = queryset.order_by("id").values_list(*EXPORT_FIELDS).iterator(chunk_size=5000)
-        writer = csv.writer(_Echo())
+        writer = csvexport.writer()
         header = [f.replace("__code", "") for f in EXPORT_FIELDS]
 
         def stream():
