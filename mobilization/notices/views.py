@@ -6,7 +6,6 @@ and show the outcome. A refusal (TransitionRefused) is shown in the form it came
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
