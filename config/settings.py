@@ -180,6 +180,8 @@ PORTAL_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 PORTAL_RATE_LIMITS = {
     "token": env_str("RATE_LIMIT_TOKEN", "20/minute"),
     "verify": env_str("RATE_LIMIT_VERIFY", "30/minute"),
+    # denied requests (403/404) written to the audit log per user; beyond it they are only counted
+    "denied": env_str("RATE_LIMIT_DENIED_LOG", "30/minute"),
 }
 # Two-factor authentication: required for MND and auditor accounts (off only on a DEBUG laptop by default).
 PORTAL_REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
@@ -256,7 +258,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.PortalFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CountedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -23,6 +23,8 @@ class AuditFilterForm(forms.Form):
     object_id = forms.IntegerField(label=_("Object id"), required=False)
     username = forms.CharField(label=_("User"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", "---")] + AuditAction.choices)
+    # a named event (its message), e.g. core.access.denied for the 403s and 404s answered to signed-in users
+    event = forms.CharField(label=_("Event"), required=False, max_length=200)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from core import authz
 from core.api.views import visible_jobs
-from core.audit import model_for_table
+from core.audit import model_for_table, note_full_id_shown
 from core.choices import AuditAction
 from core.dashboard import collect_panels
 from core.forms import AuditFilterForm
@@ -78,6 +78,8 @@ class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
                 queryset = queryset.filter(username=data["username"])
             if data["action"]:
                 queryset = queryset.filter(action=data["action"])
+            if data["event"]:
+                queryset = queryset.filter(message=data["event"])
             if data["date_from"]:
                 queryset = queryset.filter(created_at__date__gte=data["date_from"])
             if data["date_to"]:
@@ -87,6 +89,9 @@ class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
         rows = []
         for event in events:
             model = model_for_table(event.table_name)
+            if show_pii and any(key in PII_KEYS for key, _old, _new in event.changes):
+                # the full IDs of this event's record (or of the event itself) are on the page: logged
+                note_full_id_shown(self.request, model(pk=event.object_id) if model and event.object_id else event)
             changes = [
                 (
                     key,
