@@ -350,6 +350,19 @@ def compute_summary(order: CallUpOrder) -> dict:
     }
 
 
+def visible_summary(user, order) -> dict:
+    """The stored summary for nationwide readers; for regional ones, only their townships' rows and totals (the
+    page and the API alike: a figure never counts people outside the reader's scope)."""
+    summary = order.summary or {}
+    if not summary or get_scope(user).nation:
+        return summary
+    ids = get_scope(user).region_ids
+    towns = [row for row in summary.get("by_township", []) if row["township_id"] in ids]
+    counts = {d: sum(r[d] for r in towns) for d in Decision.values}
+    counts.update(total=sum(r["total"] for r in towns), available=sum(r["available"] for r in towns), excluded=None)
+    return {"counts": counts, "quota": summary.get("quota"), "by_township": towns, "by_specialty": []}
+
+
 def refresh_summary(order: CallUpOrder) -> None:
     order.summary = compute_summary(order)
     CallUpOrder.objects.filter(pk=order.pk).update(summary=order.summary)

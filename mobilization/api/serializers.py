@@ -5,6 +5,7 @@ from core.api.serializers import RegionCodeField
 from reservists.choices import Branch, Category, MobilizationType
 
 from ..models import CallUpOrder, Candidate
+from ..services import visible_summary
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -46,7 +47,7 @@ class OrderSerializer(serializers.ModelSerializer):
     )
     status = serializers.CharField(read_only=True, help_text="draft, selecting, selected, submitted, approved, ...")
     target_specialties = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
-    summary = serializers.JSONField(read_only=True)
+    summary = serializers.JSONField(read_only=True, help_text="Counts within the reader's scope.")
     policy_version = serializers.IntegerField(source="policy.version", read_only=True, allow_null=True)
     selection_job = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
@@ -105,6 +106,13 @@ class OrderSerializer(serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
         return attrs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if "summary" in data:
+            data["summary"] = visible_summary(getattr(request, "user", None), instance) if request else {}
+        return data
 
 
 class CandidateSerializer(serializers.ModelSerializer):

@@ -593,7 +593,6 @@ class NoShowListView(OrderPageMixin, TemplateView):
         return context
 
 
-
 class NoShowCsvView(OrderPageMixin, View):
     """The follow-up list as CSV (UTF-8 with BOM for Excel), streamed: names masked, no national IDs."""
 
