@@ -29,8 +29,8 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def check_upload(upload) -> None:
-    """Refuse an upload before anything reads it: too large (PORTAL_UPLOAD_MAX_BYTES) or not CSV/XLSX."""
+def check_upload_size(upload) -> None:
+    """Refuse an upload larger than PORTAL_UPLOAD_MAX_BYTES before anything reads it."""
     limit = settings.PORTAL_UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
@@ -38,6 +38,11 @@ def check_upload(upload) -> None:
             % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024},
             code="too_large",
         )
+
+
+def check_upload(upload) -> None:
+    """An import's upload: not too large (check_upload_size), and CSV or XLSX."""
+    check_upload_size(upload)
     if not upload.name.lower().endswith((".csv", ".xlsx")):
         raise ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
 

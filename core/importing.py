@@ -419,9 +419,9 @@ def start_import(importer_class: type[Importer], user, uploaded_file, params: di
     """Store the upload, create the Job and queue the run (after commit). Returns the Job."""
     if importer_class.permission and not user.has_perm(importer_class.permission):
         raise PermissionDenied
-    from .forms import check_upload
+    from .forms import check_upload_size
 
-    check_upload(uploaded_file)  # the forms check it too; a command or a script calls this directly
+    check_upload_size(uploaded_file)  # the forms check it too; a command or a script calls this directly
     name = uploaded_file.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     path = default_storage.save(f"imports/{uuid.uuid4().hex}/{name}", uploaded_file)
     job = jobs.create_job(

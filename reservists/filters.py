@@ -26,6 +26,7 @@ ID_PREFIX = re.compile(r"[A-Z][0-9]{1,8}")
 VISIBLE_PREFIX = re.compile(r"[A-Z][0-9]{1,2}")
 MASKED_ID = re.compile(r"([A-Z][0-9]{2})\*{4}([0-9]{3})")
 LAST_DIGITS = re.compile(r"\**([0-9]{1,3})")
+ALL_LAST_DIGITS = re.compile(r"\**([0-9]{1,9})")  # for roles that see every digit
 # Anything else that looks like part of an ID: searching by it would reveal digits the mask hides.
 ID_LIKE = re.compile(r"[A-Z]?[0-9*]+")
 
@@ -97,7 +98,7 @@ def id_search(text: str, full: bool) -> tuple[str, tuple] | None:
         return "exact", (upper,)
     if match := MASKED_ID.fullmatch(upper):
         return "masked", match.groups()
-    if match := LAST_DIGITS.fullmatch(upper):
+    if match := LAST_DIGITS.fullmatch(upper) or (full and ALL_LAST_DIGITS.fullmatch(upper)):
         return "last", (match.group(1),)
     if VISIBLE_PREFIX.fullmatch(upper) or (full and ID_PREFIX.fullmatch(upper)):
         return "prefix", (upper,)

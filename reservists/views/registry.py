@@ -208,7 +208,10 @@ class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
             params.pop(searchtokens.TOKEN_PARAM, None)
             url = reverse("reservists:list")
             return HttpResponseRedirect(f"{url}?{params.urlencode()}" if params else url)
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        if response.context_data.get("filter_errors"):
+            response.status_code = 400  # a refused filter (out of range, hidden digits): the form with its errors
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
