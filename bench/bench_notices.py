@@ -71,7 +71,18 @@ def _first_township():
 
 def start_workers() -> subprocess.Popen:
     env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0"}
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "-Q",
+        "celery,bulk",
+        "--pool=prefork",
+        "--concurrency=2",
+    ]
     command += ["--without-mingle", "--without-gossip", "--loglevel=WARNING", "-n", "bench-notices@%h"]
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 

@@ -5,13 +5,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ScopedFilterSet
 from core.models import Region
 
 from .choices import AssetLevel, AssetStatus, RiskLevel
 from .models import Asset, Sector, SubSector
 
 
-class AssetFilter(django_filters.FilterSet):
+class AssetFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name contains"), method="filter_q")
     sector = django_filters.ModelChoiceFilter(
         label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code", field_name="sector"

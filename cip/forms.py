@@ -85,10 +85,10 @@ class PlanUnitForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Protecting units come from anywhere (military, police): any organisation may be named.
-        from core.models import Organisation
-
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        # The organisations the user may name: those of their scope (ScopedModelForm's for_user), never the
+        # whole list (an agency read other organisations' names through it: issue 16, finding 13a). A unit from
+        # elsewhere (military, police) is named in `name`.
+        self.fields["organisation"].queryset = self.fields["organisation"].queryset.order_by("name")
 
 
 class DecisionForm(forms.Form):

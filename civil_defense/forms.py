@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelForm
+from core.forms import ImportFileField, ScopedModelForm
 from core.pii import normalise_national_id
 
 from .models import Certificate, Member, Shelter, Station, Team, TeamPosition, TrainingSession
@@ -193,4 +193,4 @@ class DecisionForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Roster file (CSV or XLSX)"))
+    file = ImportFileField(label=_("Roster file (CSV or XLSX)"))

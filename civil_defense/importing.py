@@ -37,6 +37,7 @@ def parse_email(value: str) -> str:
 
 class RosterImport(Importer):
     kind = "civil_defense.roster"
+    max_rows = MAX_ROWS  # reading stops at the first row beyond it
     permission = "civil_defense.add_member"
     title = gettext_lazy("Roster import")
     columns = [

@@ -134,6 +134,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Taipei"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Interactive work (selection, reports a person waits for) stays on the default queue; bulk work that can take
+# minutes (imports) goes to "bulk", so one large file never delays it. The workers of `make run`,
+# docker-compose and the tests consume both (`-Q celery,bulk`); a deployment may run a worker per queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+PORTAL_BULK_QUEUE = "bulk"
+CELERY_TASK_ROUTES = {"core.importing.run_import": {"queue": PORTAL_BULK_QUEUE}}
 
 CACHES = {
     "default": (
@@ -174,6 +180,8 @@ PORTAL_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 PORTAL_RATE_LIMITS = {
     "token": env_str("RATE_LIMIT_TOKEN", "20/minute"),
     "verify": env_str("RATE_LIMIT_VERIFY", "30/minute"),
+    # denied requests (403/404) written to the audit log per user; beyond it they are only counted
+    "denied": env_str("RATE_LIMIT_DENIED_LOG", "30/minute"),
 }
 # Two-factor authentication: required for MND and auditor accounts (off only on a DEBUG laptop by default).
 PORTAL_REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
@@ -239,6 +247,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_PLAIN_STATIC", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports: an upload larger than this is refused before anything reads it (core.forms.check_upload); an XLSX
+# is refused when its members decompress to more than PORTAL_XLSX_MAX_UNZIPPED bytes, and every file stops
+# being read at PORTAL_IMPORT_MAX_ROWS rows (core.importing).
+PORTAL_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+PORTAL_XLSX_MAX_UNZIPPED = env_int("XLSX_MAX_UNZIPPED_MB", 200) * 1024 * 1024
+PORTAL_IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 
 # --- API ---
 REST_FRAMEWORK = {
@@ -247,7 +261,7 @@ REST_FRAMEWORK = {
         "core.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.PortalFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CountedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -263,6 +277,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Reserve registry, call-up orders under Art. 24-33, civil defense, CIP, drills and reports.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page describe every endpoint: open on a DEBUG laptop, signed-in users otherwise.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny" if DEBUG else "rest_framework.permissions.IsAuthenticated"
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

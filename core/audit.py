@@ -260,3 +260,76 @@ def log_pii_export(user, model, count: int, description: str) -> None:
         request_id=current_request_id(),
         message=description,
     )
+
+
+def log_pii_views(user, table: str, ids) -> None:
+    """One VIEW_PII row per id of `table` (full national IDs shown to `user`), as one INSERT."""
+    from .models import AuditEvent
+
+    ids = sorted({pk for pk in ids if pk})
+    if not ids or user is None or not user.is_authenticated:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AuditEvent._meta.db_table} "
+            "(created_at, table_name, object_id, action, user_id, username, request_id, message) "
+            "SELECT now(), %s, unnest(%s::bigint[]), %s, %s, %s, %s, 'national_id'",
+            [table, ids, AuditAction.VIEW_PII, user.pk, user.get_username(), current_request_id()],
+        )
+
+
+# ----- what a response carries -------------------------------------------------------------------
+# Code that puts a full national ID into a response (a serializer, a page) calls note_full_id_shown; the
+# middleware (core.middleware.AuditContextMiddleware) writes one VIEW_PII row per record once the response is
+# a success. So every path that shows a full ID is logged, whichever view or serializer built it.
+
+FULL_IDS_ATTRIBUTE = "_portal_full_ids_shown"
+
+
+def note_full_id_shown(request, obj) -> None:
+    raw = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    if raw is None or obj is None or obj.pk is None:
+        return
+    shown = raw.__dict__.setdefault(FULL_IDS_ATTRIBUTE, {})
+    shown.setdefault(obj._meta.db_table, set()).add(obj.pk)
+
+
+def log_full_ids_shown(request, response) -> None:
+    shown = request.__dict__.pop(FULL_IDS_ATTRIBUTE, None)
+    if not shown or response.status_code >= 400:
+        return
+    user = getattr(request, "user", None)
+    for table, ids in shown.items():
+        log_pii_views(user, table, ids)
+
+
+# ----- denied requests ---------------------------------------------------------------------------
+
+DENIED_EVENT = "core.access.denied"
+DENIED_TABLE = "access"
+
+
+def log_denied(request, response) -> bool:
+    """A 403 or 404 answered to a signed-in user, as an audit event an auditor can find (table "access",
+    message core.access.denied), at most PORTAL_RATE_LIMITS["denied"] per user (the counter fails open)."""
+    from .models import AuditEvent
+    from .ratelimit import hit
+
+    user = getattr(request, "user", None)
+    if response.status_code not in (403, 404) or user is None or not user.is_authenticated:
+        return False
+    allowed, _wait = hit("denied", str(user.pk))
+    if not allowed:
+        return False
+    AuditEvent.objects.create(
+        table_name=DENIED_TABLE,
+        object_id=None,
+        action=AuditAction.EVENT,
+        after={"status": response.status_code, "method": request.method, "path": request.path[:500]},
+        user_id=user.pk,
+        username=user.get_username(),
+        request_id=getattr(request, "request_id", "") or current_request_id(),
+        event=DENIED_EVENT,
+        message=DENIED_EVENT,
+    )
+    return True

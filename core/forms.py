@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -46,3 +48,31 @@ class AuditFilterForm(forms.Form):
         # Labels in the reader's language, at the time the page is drawn.
         self.fields["event"].choices = [("", "---")] + sorted(events.choices(), key=lambda choice: choice[1])
         self.fields["table"].choices = record_kind_choices()
+
+
+def check_upload_size(upload) -> None:
+    """Refuse an upload larger than PORTAL_UPLOAD_MAX_BYTES before anything reads it."""
+    limit = settings.PORTAL_UPLOAD_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size).1f MB; uploads are limited to %(limit).1f MB. Split it into smaller files.")
+            % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024},
+            code="too_large",
+        )
+
+
+def check_upload(upload) -> None:
+    """An import's upload: not too large (check_upload_size), and CSV or XLSX."""
+    check_upload_size(upload)
+    if not upload.name.lower().endswith((".csv", ".xlsx")):
+        raise ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
+
+
+class ImportFileField(forms.FileField):
+    """A CSV or XLSX file for an import, refused when larger than PORTAL_UPLOAD_MAX_BYTES."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            check_upload(upload)
+        return upload

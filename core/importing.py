@@ -42,10 +42,12 @@ import datetime
 import io
 import re
 import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -55,11 +57,14 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import jobs
+from . import csvexport, jobs
 from .audit import set_local_context
 from .dates import parse_roc
 
 MAX_REPORTED_ERRORS = 1000
+# A reported error quotes at most this much of the file (a cell value in a message): the job's result is a short
+# list, never a copy of the upload.
+MAX_ERROR_TEXT = 200
 PROGRESS_EVERY = 5000
 ENCODINGS = ("utf-8-sig", "big5")
 
@@ -161,7 +166,12 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": _bounded(self.column), "message": _bounded(self.message)}
+
+
+def _bounded(text: str, limit: int = MAX_ERROR_TEXT) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ImportFailed(Exception):
@@ -180,6 +190,9 @@ class Importer:
     kind = "import"
     permission: str | None = None
     columns: list[Column] = []
+    # Rows a file may hold (None: PORTAL_IMPORT_MAX_ROWS): reading stops, and the import fails, at the first row
+    # beyond it, before the rest of the file is parsed.
+    max_rows: int | None = None
     title = gettext_lazy("Import")
 
     def __init__(self, user=None, params: dict | None = None):
@@ -199,6 +212,10 @@ class Importer:
         raise NotImplementedError
 
     # --- the machinery ---
+    def row_limit(self) -> int:
+        default = settings.PORTAL_IMPORT_MAX_ROWS
+        return default if self.max_rows is None else min(self.max_rows, default)
+
     def column_label(self, name: str) -> str:
         for column in self.columns:
             if column.name == name:
@@ -230,7 +247,10 @@ class Importer:
         positions = [(column, next((i for i, m in enumerate(mapped) if m is column), None)) for column in self.columns]
         rows: list[Row] = []
         errors: list[RowError] = []
+        limit = self.row_limit()
         for number, cells in enumerate(table, start=2):
+            if number - 1 > limit:
+                raise ImportFailed(_("At most %(n)d rows per file.") % {"n": limit})
             if not any(cells) or not any(str(c).strip() for c in cells if c is not None):
                 continue  # blank lines are not rows
             values: dict = {}
@@ -292,9 +312,47 @@ def read_table(data: bytes, filename: str) -> Iterator[list]:
     raise ImportFailed(_("Upload a .csv or .xlsx file."))
 
 
+XLSX_CHUNK = 1024 * 1024
+
+
+def check_xlsx_archive(data: bytes, max_unzipped: int | None = None) -> None:
+    """Refuse a workbook before openpyxl reads it: members that unzip to more than PORTAL_XLSX_MAX_UNZIPPED bytes
+    (a zip bomb), or XML with a DOCTYPE (entity expansion: no spreadsheet program writes one). zipfile reads a
+    member only up to its declared size, so the declared sizes bound the work of this check and of openpyxl."""
+    limit = settings.PORTAL_XLSX_MAX_UNZIPPED if max_unzipped is None else max_unzipped
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ImportFailed(_("The file is not a readable XLSX workbook.")) from exc
+    with archive:
+        members = archive.infolist()
+        total = sum(member.file_size for member in members)
+        if total > limit:
+            raise ImportFailed(
+                _("The workbook unpacks to %(size)d MB, more than the %(limit)d MB allowed; save it as CSV instead.")
+                % {"size": total // (1024 * 1024), "limit": limit // (1024 * 1024)}
+            )
+        for member in members:
+            if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with archive.open(member) as fh:
+                    tail = b""
+                    while chunk := fh.read(XLSX_CHUNK):
+                        window = (tail + chunk).upper()
+                        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                            raise ImportFailed(
+                                _("The workbook contains XML declarations that spreadsheets never write; refused.")
+                            )
+                        tail = chunk[-16:]
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+                raise ImportFailed(_("The file is not a readable XLSX workbook.")) from exc
+
+
 def _read_xlsx(data: bytes) -> Iterator[list]:
     from openpyxl import load_workbook
 
+    check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -361,6 +419,9 @@ def start_import(importer_class: type[Importer], user, uploaded_file, params: di
     """Store the upload, create the Job and queue the run (after commit). Returns the Job."""
     if importer_class.permission and not user.has_perm(importer_class.permission):
         raise PermissionDenied
+    from .forms import check_upload_size
+
+    check_upload_size(uploaded_file)  # the forms check it too; a command or a script calls this directly
     name = uploaded_file.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     path = default_storage.save(f"imports/{uuid.uuid4().hex}/{name}", uploaded_file)
     job = jobs.create_job(
@@ -379,6 +440,7 @@ def start_import(importer_class: type[Importer], user, uploaded_file, params: di
     return job
 
 
+# Routed to the bulk queue (settings.CELERY_TASK_ROUTES).
 @shared_task(name="core.importing.run_import")
 def run_import(job_id: int) -> None:
     """Celery task: validate every row, then write all of them in one transaction, or nothing."""
@@ -448,7 +510,7 @@ def template_response(importer_class: type[Importer], fmt: str = "csv") -> HttpR
         response["Content-Disposition"] = f'attachment; filename="{base}-template.xlsx"'
         return response
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvexport.writer(out)
     writer.writerow(headers)
     writer.writerow(example)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")

@@ -1,7 +1,7 @@
 import re
 import uuid
 
-from .audit import audit_context
+from .audit import audit_context, log_denied, log_full_ids_shown
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -21,7 +21,8 @@ class RequestIdMiddleware:
 
 
 class AuditContextMiddleware:
-    """Attribute every database write made while serving the request to its user and request id.
+    """Attribute every database write made while serving the request to its user and request id; then log the
+    full national IDs the response carries (core.audit.note_full_id_shown) and a denied request (403/404).
 
     The user is read lazily at write time: the API authenticates tokens inside the view, after this runs.
     """
@@ -31,4 +32,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         with audit_context(lambda: getattr(request, "user", None), request_id=getattr(request, "request_id", None)):
-            return self.get_response(request)
+            response = self.get_response(request)
+            log_full_ids_shown(request, response)
+            log_denied(request, response)
+            return response

@@ -14,6 +14,9 @@ from .choices import Role
 
 NATIONWIDE_ROLES = {Role.MND_ADMIN, Role.MND_APPROVER, Role.AUDITOR}
 
+# View permissions the auditor's "every view_*" does not include.
+AUDITOR_WITHHELD = {"core.view_full_national_id"}
+
 PERMISSIONS = {
     Role.MND_ADMIN: [
         "core.access_all_regions",
@@ -57,10 +60,12 @@ def role_permissions() -> dict[str, set[str]]:
             continue
         for role, perms in getattr(module, "PERMISSIONS", {}).items():
             merged.setdefault(str(role), set()).update(perms)
-    # The auditor reads everything: every view permission of every model.
+    # The auditor reads everything: every view permission of every model, but national IDs stay masked (the
+    # design gives `view_full_national_id` to MND roles only; an auditor who needs them is granted it by hand).
     merged[Role.AUDITOR.value] |= {
         f"{p.content_type.app_label}.{p.codename}"
         for p in Permission.objects.filter(codename__startswith="view_").select_related("content_type")
+        if f"{p.content_type.app_label}.{p.codename}" not in AUDITOR_WITHHELD
     }
     return merged
 

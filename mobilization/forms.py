@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelForm
+from core.forms import ImportFileField, ScopedModelForm
 from core.models import Region
 from reservists.choices import Branch, Category
 
@@ -210,7 +210,7 @@ class DecisionForm(forms.Form):
 
 
 class AttendanceUploadForm(forms.Form):
-    file = forms.FileField(label=_("Attendance file (CSV or XLSX)"))
+    file = ImportFileField(label=_("Attendance file (CSV or XLSX)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -9,9 +9,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import log_event
+from core.choices import AuditAction
+from core.filters import ScopedFilterSet
 from core.memo import ProcessMemo
 from core.models import Region
-from core.pii import normalise_national_id
+from core.pii import can_see_full_id, mask_national_id, normalise_national_id
 from core.scope import UserScope, get_scope
 
 from .choices import Branch, Category, ReservistStatus
@@ -19,6 +22,13 @@ from .models import PriorityGrant, Reservist
 
 FULL_ID = re.compile(r"[A-Z][0-9]{9}")
 ID_PREFIX = re.compile(r"[A-Z][0-9]{1,8}")
+# What a masked ID shows (core.pii.mask_national_id: A12****789): the letter and two digits, and the last three.
+VISIBLE_PREFIX = re.compile(r"[A-Z][0-9]{1,2}")
+MASKED_ID = re.compile(r"([A-Z][0-9]{2})\*{4}([0-9]{3})")
+LAST_DIGITS = re.compile(r"\**([0-9]{1,3})")
+ALL_LAST_DIGITS = re.compile(r"\**([0-9]{1,9})")  # for roles that see every digit
+# Anything else that looks like part of an ID: searching by it would reveal digits the mask hides.
+ID_LIKE = re.compile(r"[A-Z]?[0-9*]+")
 
 
 def _townships(request):
@@ -76,6 +86,84 @@ class TownshipFilter(django_filters.ModelChoiceFilter):
         return qs if value in ([], (), {}, "", None) else qs.filter(township_id=value.pk)
 
 
+def id_search(text: str, full: bool) -> tuple[str, tuple] | None:
+    """How `text` searches national IDs: (kind, arguments), or None when it is not an ID (a name, then).
+
+    kinds: "exact" (a complete ID), "masked" (the visible parts as shown: A12****789), "last" (the last
+    digits, 789 or ***789), "prefix" (a beginning: F19 for everyone; F194 only for roles that see full IDs).
+    Raises ValidationError for an ID search that would reveal hidden digits to a role that may not see them:
+    otherwise F194…, F195… searches recover a full ID digit by digit (issue 16, finding 4)."""
+    upper = normalise_national_id(text)
+    if FULL_ID.fullmatch(upper):
+        return "exact", (upper,)
+    if match := MASKED_ID.fullmatch(upper):
+        return "masked", match.groups()
+    if match := LAST_DIGITS.fullmatch(upper) or (full and ALL_LAST_DIGITS.fullmatch(upper)):
+        return "last", (match.group(1),)
+    if VISIBLE_PREFIX.fullmatch(upper) or (full and ID_PREFIX.fullmatch(upper)):
+        return "prefix", (upper,)
+    if ID_LIKE.fullmatch(upper):
+        raise ValidationError(
+            _(
+                "Search by the complete national ID, or by the parts shown in the list: the letter and first two "
+                "digits, the last three digits, or both as shown (A12****789)."
+            ),
+            code="hidden_digits",
+        )
+    return None
+
+
+class NationalIdSearchField(django_filters.fields.forms.CharField):
+    """The search box: refuses, for roles that see masked IDs, an ID search by digits the mask hides.
+    `full` is set per form (ReservistFilter.form) from the requesting user."""
+
+    full = False
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and value.strip():
+            id_search(value.strip(), self.full)
+        return value
+
+
+class NationalIdField(django_filters.fields.forms.CharField):
+    """`national_id=`: a complete ID, matched exactly (issue 18)."""
+
+    def clean(self, value):
+        value = normalise_national_id(super().clean(value))
+        if value and not FULL_ID.fullmatch(value):
+            raise ValidationError(_("Give the complete national ID: a letter and nine digits."), code="national_id")
+        return value
+
+
+class NationalIdSearchFilter(django_filters.CharFilter):
+    field_class = NationalIdSearchField
+
+
+class NationalIdFilter(django_filters.CharFilter):
+    field_class = NationalIdField
+
+
+def log_id_search(user, kind: str, text: str) -> None:
+    """A search by national ID is an access to personal data: one event on /audit/personal-data/. The message
+    shows the query masked; the typed value is kept under `national_id`, which the audit pages mask too."""
+    if user is None or not user.is_authenticated:
+        return
+    typed = normalise_national_id(text)
+    shown = mask_national_id(typed) if kind == "exact" else typed
+    event = Reservist(pk=None)
+    log_event(
+        user,
+        event,
+        _("National ID search (%(kind)s): %(query)s") % {"kind": kind, "query": shown},
+        action=AuditAction.VIEW_PII,
+        after={"national_id": typed, "kind": kind},
+    )
+
+
+MAX_YEARS = 150  # retired longer ago than anyone alive; more is a 400, not a date before year 1
+
+
 def years_ago(years: int) -> datetime.date:
     today = timezone.localdate()
     try:
@@ -93,8 +181,9 @@ def grant_valid_today():
     )
 
 
-class ReservistFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name or national ID"), method="search")
+class ReservistFilter(ScopedFilterSet):
+    q = NationalIdSearchFilter(label=_("Name or national ID"), method="search")
+    national_id = NationalIdFilter(label=_("National ID (complete)"), method="filter_national_id")
     county = django_filters.CharFilter(label=_("County"), method="filter_county", help_text=_("e.g. TW-NWT"))
     township = TownshipFilter(label=_("Township"), queryset=_townships, to_field_name="code")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
@@ -102,10 +191,10 @@ class ReservistFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReservistStatus.choices)
     specialty = django_filters.CharFilter(label=_("Specialty"))
     retired_years_min = django_filters.NumberFilter(
-        label=_("Retired at least (years)"), method="filter_retired_min", min_value=0
+        label=_("Retired at least (years)"), method="filter_retired_min", min_value=0, max_value=MAX_YEARS
     )
     retired_years_max = django_filters.NumberFilter(
-        label=_("Retired at most (years)"), method="filter_retired_max", min_value=0
+        label=_("Retired at most (years)"), method="filter_retired_max", min_value=0, max_value=MAX_YEARS
     )
     has_grant = django_filters.BooleanFilter(label=_("Has a valid priority grant"), method="filter_has_grant")
 
@@ -134,18 +223,34 @@ class ReservistFilter(django_filters.FilterSet):
             township = form.fields["township"]  # a deep copy per form (Django forms copy their base fields)
             township.scope = get_scope(self.request.user) if self.request is not None else None
             township.queryset = _townships(self.request)
+            form.fields["q"].full = self.request is not None and can_see_full_id(self.request.user)
         return self._form
+
+    def _user(self):
+        return getattr(self.request, "user", None)
 
     def search(self, queryset, name, value):
         text = value.strip()
         if not text:
             return queryset
-        upper = normalise_national_id(text)
-        if FULL_ID.fullmatch(upper):
-            return queryset.filter(national_id=upper)
-        if ID_PREFIX.fullmatch(upper):
-            return queryset.filter(national_id__startswith=upper)
-        return queryset.filter(name__startswith=text)
+        search = id_search(text, can_see_full_id(self._user()))  # the form has refused what it must refuse
+        if search is None:
+            return queryset.filter(name__startswith=text)
+        kind, args = search
+        log_id_search(self._user(), kind, text)
+        if kind == "exact":
+            return queryset.filter(national_id=args[0])
+        if kind == "masked":
+            return queryset.filter(national_id__startswith=args[0], national_id__endswith=args[1])
+        if kind == "last":
+            return queryset.filter(national_id__endswith=args[0])
+        return queryset.filter(national_id__startswith=args[0])
+
+    def filter_national_id(self, queryset, name, value):
+        if not value:
+            return queryset
+        log_id_search(self._user(), "exact", value)
+        return queryset.filter(national_id=value)
 
     def filter_county(self, queryset, name, value: str):
         # The ids as constants, not a subquery: the planner then walks the id index and stops at the page's end.

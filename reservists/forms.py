@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelForm
+from core.forms import ImportFileField, ScopedModelForm
 from core.models import Region
 from core.pii import normalise_national_id
 
@@ -105,7 +105,7 @@ class ImportForm(forms.Form):
         label=_("What the file holds"),
         choices=[("reservists", _("Reservists")), ("service_records", _("Service records"))],
     )
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = ImportFileField(label=_("CSV or XLSX file"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

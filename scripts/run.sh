@@ -22,7 +22,7 @@ $BIN/python manage.py seed_demo ${SEED_ARGS:-}
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
-$BIN/celery -A config worker --loglevel=INFO --concurrency=2 >.run/worker.log 2>&1 &
+$BIN/celery -A config worker -Q celery,bulk --loglevel=INFO --concurrency=2 >.run/worker.log 2>&1 &
 pids+=($!)
 $BIN/celery -A config beat --loglevel=INFO --schedule=.run/celerybeat-schedule >.run/beat.log 2>&1 &
 pids+=($!)

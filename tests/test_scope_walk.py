@@ -68,6 +68,7 @@ def test_every_route_hides_other_scopes(world, who):
     client = logged_in(user)
     walk_details(client, user)
     walk_lists(client, user)
+    walk_fk_filters(user)
 
 
 def walk_details(client, user):
@@ -129,3 +130,53 @@ def walk_lists(client, user):
             leaks.append((reverse(name), sorted(ids - allowed)[:5]))
     assert not leaks, f"lists showed out-of-scope objects: {leaks}"
     assert checked >= 5
+
+
+def fk_filters(pattern: URLPattern):
+    """(name, filter) of the scoped foreign-key filters of an API list route's filterset."""
+    from django_filters.filters import ModelChoiceFilter, ModelMultipleChoiceFilter
+
+    from core.filters import PortalFilterBackend
+
+    view = getattr(pattern.callback, "cls", None)
+    queryset = getattr(view, "queryset", None)
+    if view is None or queryset is None:
+        return []
+    filterset_class = PortalFilterBackend().get_filterset_class(view, queryset)
+    if filterset_class is None:
+        return []
+    found = []
+    for name, filter_ in filterset_class.base_filters.items():
+        choices = getattr(filter_, "queryset", None)
+        if isinstance(filter_, ModelChoiceFilter | ModelMultipleChoiceFilter) and choices is not None:
+            if callable(choices) or not scoped(choices.model):
+                continue
+            found.append((name, filter_))
+    return found
+
+
+def walk_fk_filters(user):
+    """Every foreign-key filter answers an out-of-scope id exactly as an id that does not exist (issue 16, 10):
+    otherwise ?team=<their team> (empty 200) and ?team=<no team> (400) tell which ids exist elsewhere."""
+    from core.testing import api_client
+
+    client = api_client(user)
+    differ, checked = [], 0
+    for name, pattern in walk(get_resolver().url_patterns):
+        if not name.endswith("-list") or params(pattern):
+            continue
+        for param, filter_ in fk_filters(pattern):
+            model = filter_.queryset.model
+            mine = model._default_manager.for_user(user).values("pk")
+            foreign = model._default_manager.exclude(pk__in=mine).order_by("pk").first()
+            if foreign is None:
+                continue
+            field = filter_.extra.get("to_field_name") or "pk"
+            url = reverse(name)
+            theirs = client.get(url, {param: getattr(foreign, field)})
+            missing = client.get(url, {param: "999999999" if field == "pk" else "ZZ-NONE"})
+            checked += 1
+            if (theirs.status_code, theirs.content) != (missing.status_code, missing.content):
+                differ.append((url, param, theirs.status_code, missing.status_code))
+    assert not differ, f"foreign-key filters tell out-of-scope ids from missing ones: {differ}"
+    assert checked >= 3, f"only {checked} foreign-key filters were walked"

@@ -184,9 +184,8 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
 
 
 class PlanUnitSerializer(serializers.ModelSerializer):
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False, allow_null=True
-    )
+    # Among the organisations the user may name (their scope): another id is "does not exist" either way.
+    organisation = ScopedPKField(queryset=Organisation.objects.all(), required=False, allow_null=True)
     # A civil-defense team from civil_defense/, among the teams the user may see.
     team = ScopedPKField(queryset=Team.objects.all(), required=False, allow_null=True)
 

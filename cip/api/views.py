@@ -10,6 +10,7 @@ from core.api.viewsets import (
     ScopedReadOnlyViewSet,
     ScopedWriteMixin,
 )
+from core.filters import ScopedFilterSet
 
 from .. import services
 from ..filters import AssetFilter
@@ -52,7 +53,7 @@ class AssetViewSet(ScopedCreateListRetrieveUpdateViewSet):
         return Response(CascadeSerializer(services.cascade(asset, request.user)).data)
 
 
-class DependencyFilter(django_filters.FilterSet):
+class DependencyFilter(ScopedFilterSet):
     asset = django_filters.NumberFilter(field_name="asset_id")
     depends_on = django_filters.NumberFilter(field_name="depends_on_id")
 
@@ -78,7 +79,7 @@ class DependencyViewSet(
     http_method_names = ["get", "post", "delete", "head", "options"]
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(ScopedFilterSet):
     asset = django_filters.NumberFilter(field_name="asset_id")
 
     class Meta:
@@ -112,7 +113,7 @@ class RiskAssessmentViewSet(
         )
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(ScopedFilterSet):
     asset = django_filters.NumberFilter(field_name="asset_id")
 
     class Meta:

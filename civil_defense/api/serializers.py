@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.serializers import RegionCodeField
+from core.audit import note_full_id_shown
 from core.pii import can_see_full_id, mask_national_id, normalise_national_id, validate_national_id
 from reservists.models import Reservist
 
@@ -85,6 +86,8 @@ class MemberSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None or not can_see_full_id(request.user):
             data["national_id"] = mask_national_id(instance.national_id)
+        else:
+            note_full_id_shown(request, instance)  # logged once the response succeeds (core.audit)
         return data
 
     def validate_national_id(self, value):

@@ -7,13 +7,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import ScopedFilterSet
 from core.models import Job, Region
 
 from .serializers import JobSerializer, RegionSerializer
 from .viewsets import ScopedReadOnlyViewSet
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(ScopedFilterSet):
     level = django_filters.ChoiceFilter(choices=[("county", "county"), ("township", "township")])
     parent = django_filters.NumberFilter(field_name="parent_id")
     code = django_filters.CharFilter()

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from core import authz
 from core import events as events_registry
 from core.api.views import visible_jobs
-from core.audit import model_for_table
+from core.audit import model_for_table, note_full_id_shown
 from core.choices import AuditAction
 from core.dashboard import collect_panels
 from core.forms import AuditFilterForm
@@ -103,6 +103,9 @@ class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
         rows = []
         for event in events:
             model = model_for_table(event.table_name)
+            if show_pii and any(key in PII_KEYS for key, _old, _new in event.changes):
+                # the full IDs of this event's record (or of the event itself) are on the page: logged
+                note_full_id_shown(self.request, model(pk=event.object_id) if model and event.object_id else event)
             changes = [
                 (
                     field_label(model, key),

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from core.api.serializers import JobSerializer
 from core.api.viewsets import ScopedCreateListRetrieveUpdateViewSet, ScopedModelViewSet
-from core.filters import IntegerFilter
+from core.filters import IntegerFilter, ScopedFilterSet
 from core.scope import ensure_in_scope
 
 from .. import services
@@ -43,7 +43,7 @@ class SubjectViewSet(ScopedCreateListRetrieveUpdateViewSet):
         super().perform_update(serializer)
 
 
-class ExerciseFilter(django_filters.FilterSet):
+class ExerciseFilter(ScopedFilterSet):
     exercise_type = django_filters.ChoiceFilter(choices=ExerciseType.choices)
     status = django_filters.ChoiceFilter(choices=ExerciseStatus.choices)
     region = django_filters.CharFilter(field_name="regions__code", distinct=False, method="filter_region")
@@ -215,7 +215,7 @@ class EvaluationViewSet(ExerciseChildMixin, ScopedCreateListRetrieveUpdateViewSe
             ensure_in_scope(self.request.user, instance)
 
 
-class CorrectiveActionFilter(django_filters.FilterSet):
+class CorrectiveActionFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     owner = django_filters.NumberFilter(field_name="owner_id")

@@ -7,6 +7,7 @@ from reservists.choices import Branch, Category, MobilizationType
 
 from ..choices import Channel, NoticeStatus, PostponementKind
 from ..models import CallUpOrder, Candidate, Notice, NoticeBatch, NoticeEvent, Postponement
+from ..services.selection import visible_summary
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -48,7 +49,7 @@ class OrderSerializer(serializers.ModelSerializer):
     )
     status = serializers.CharField(read_only=True, help_text="draft, selecting, selected, submitted, approved, ...")
     target_specialties = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
-    summary = serializers.JSONField(read_only=True)
+    summary = serializers.JSONField(read_only=True, help_text="Counts within the reader's scope.")
     policy_version = serializers.IntegerField(source="policy.version", read_only=True, allow_null=True)
     selection_job = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
@@ -115,6 +116,13 @@ class OrderSerializer(serializers.ModelSerializer):
         if refusals:
             raise serializers.ValidationError(refusal_errors(refusals))
         return attrs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if "summary" in data:
+            data["summary"] = visible_summary(getattr(request, "user", None), instance) if request else {}
+        return data
 
 
 class CandidateSerializer(serializers.ModelSerializer):

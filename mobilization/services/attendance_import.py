@@ -39,6 +39,7 @@ def parse_attended(value: str) -> bool:
 
 class AttendanceImport(Importer):
     kind = "mobilization.attendance"
+    max_rows = MAX_ROWS  # reading stops at the first row beyond it
     permission = "mobilization.record_attendance"
     title = gettext_lazy("Attendance upload")
     columns = [

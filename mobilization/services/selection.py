@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from core.jobs import create_job, enqueue
 from core.models import Region
+from core.scope import get_scope
 from reservists.models import PriorityGrant, Reservist, ServiceRecord
 
 from .. import events, rules
@@ -513,6 +514,19 @@ def compute_summary(order: CallUpOrder) -> dict:
         "by_township": shares(rows_t, "township_id"),
         "by_specialty": shares(rows_s, "specialty"),
     }
+
+
+def visible_summary(user, order) -> dict:
+    """The stored summary for nationwide readers; for regional ones, only their townships' rows and totals (the
+    page and the API alike: a figure never counts people outside the reader's scope)."""
+    summary = order.summary or {}
+    if not summary or get_scope(user).nation:
+        return summary
+    ids = get_scope(user).region_ids
+    towns = [row for row in summary.get("by_township", []) if row["township_id"] in ids]
+    counts = {d: sum(r[d] for r in towns) for d in Decision.values}
+    counts.update(total=sum(r["total"] for r in towns), available=sum(r["available"] for r in towns), excluded=None)
+    return {"counts": counts, "quota": summary.get("quota"), "by_township": towns, "by_specialty": []}
 
 
 def refresh_summary(order: CallUpOrder) -> None:

@@ -43,7 +43,18 @@ def start_worker(name: str) -> subprocess.Popen:
         "NOTICE_ISSUE_PAUSE": "0.25",
         "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
     }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "-Q",
+        "celery,bulk",
+        "--pool=prefork",
+        "--concurrency=1",
+    ]
     command += ["--without-mingle", "--without-gossip", "--loglevel=INFO", "-n", f"{name}@%h"]
     return subprocess.Popen(
         command,

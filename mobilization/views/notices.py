@@ -6,8 +6,6 @@ and show the outcome. A refusal (TransitionRefused) is shown in the form it came
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +19,7 @@ from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import csvexport
 from core.actions import available
 from core.events import record
 from core.exceptions import TransitionRefused
@@ -518,11 +517,6 @@ class NoShowListView(OrderPageMixin, TemplateView):
         return context
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
 class NoShowCsvView(OrderPageMixin, View):
     """The follow-up list as CSV (UTF-8 with BOM for Excel), streamed: names masked, no national IDs."""
 
@@ -548,7 +542,7 @@ class NoShowCsvView(OrderPageMixin, View):
             "attendance_recorded_at",
         )
         status_labels = {k: str(v) for k, v in NoticeStatus.choices}
-        writer = csv.writer(Echo())
+        writer = csvexport.writer()
         header = [
             _("notice number"),
             pgettext("person", "name"),

@@ -19,7 +19,7 @@ from django.views import View
 from core.actions import available
 from core.exceptions import TransitionRefused
 from core.models import Region
-from core.scope import get_scope, get_scoped_or_404
+from core.scope import get_scoped_or_404
 from core.views import PortalPermissionMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
 from .. import services
@@ -28,6 +28,7 @@ from ..filters import OrderFilterSet
 from ..forms import CandidateChangeForm, CommentForm, OrderForm
 from ..models import CallUpOrder, Candidate, NoticeBatch
 from ..services import issuing
+from ..services.selection import visible_summary
 from .common import raise_if_forbidden, refusal_text
 
 PAGE = 50
@@ -164,18 +165,6 @@ def township_names(summary) -> dict:
 
     ids = [row["township_id"] for row in (summary or {}).get("by_township", [])[:20]]
     return {r.pk: str(r) for r in Region.objects.filter(pk__in=ids).select_related("parent")}
-
-
-def visible_summary(user, order) -> dict:
-    """The stored summary for nationwide readers; for regional ones, only their townships' rows and totals."""
-    summary = order.summary or {}
-    if not summary or get_scope(user).nation:
-        return summary
-    ids = get_scope(user).region_ids
-    towns = [row for row in summary.get("by_township", []) if row["township_id"] in ids]
-    counts = {d: sum(r[d] for r in towns) for d in Decision.values}
-    counts.update(total=sum(r["total"] for r in towns), available=sum(r["available"] for r in towns), excluded=None)
-    return {"counts": counts, "quota": summary.get("quota"), "by_township": towns, "by_specialty": []}
 
 
 class ApprovalView(ScopedDetailView):

@@ -3,7 +3,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.serializers import RegionCodeField
-from core.pii import mask_national_id, normalise_national_id, validate_national_id
+from core.audit import note_full_id_shown
+from core.pii import can_see_full_id, mask_national_id, normalise_national_id, validate_national_id
 
 from ..choices import GrantBasis
 from ..models import PriorityGrant, Reservist, ServiceRecord
@@ -55,6 +56,13 @@ class ReservistSerializer(serializers.ModelSerializer):
             "occupation",
             "employer",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and can_see_full_id(request.user):
+            note_full_id_shown(request, instance)  # a create or PATCH answer carries the full ID: logged
+        return data
 
     def validate_national_id(self, value):
         others = Reservist.objects.filter(national_id=value)

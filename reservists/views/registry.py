@@ -1,10 +1,11 @@
 """The registry pages: the list (keyset-paginated, filtered), a person's page, the forms and the CSV export."""
 
-import csv
 from collections import namedtuple
 from html import escape
+from urllib.parse import urlencode
 
-from django.http import StreamingHttpResponse
+from django.contrib import messages
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from core import csvexport, searchtokens
 from core.audit import log_pii_export, log_pii_view
 from core.choices import AuditAction
 from core.memo import ProcessMemo
@@ -30,7 +32,7 @@ from core.views import (
 )
 
 from ..choices import Branch, Category, ReservistStatus
-from ..filters import ReservistFilter
+from ..filters import FULL_ID, ReservistFilter
 from ..forms import ReservistForm
 from ..models import PriorityGrant, Reservist, ResidenceMove, ServiceRecord
 
@@ -39,13 +41,15 @@ from ..models import PriorityGrant, Reservist, ResidenceMove, ServiceRecord
 DETAIL_SECTION_TEMPLATES = ["mobilization/_reservist_decisions.html"]
 
 
-def filtered_reservists(request):
+def filtered_reservists(request, params=None):
     """The user's reservists with the list's filters applied: (filterset, queryset). Without a filter in the query
-    string the filterset is None (building one deep-copies its ten filters and their form for nothing)."""
+    string the filterset is None (building one deep-copies its ten filters and their form for nothing).
+    `params`: the filters (default: the query string with its search token resolved, core.searchtokens)."""
+    params = searchtokens.resolve(request) if params is None else params
     queryset = Reservist.objects.for_user(request.user)
-    if not any(name in request.GET for name in ReservistFilter.base_filters):
+    if not any(name in params for name in ReservistFilter.base_filters):
         return None, queryset
-    filterset = ReservistFilter(request.GET, queryset=queryset, request=request)
+    filterset = ReservistFilter(params, queryset=queryset, request=request)
     if filterset.is_bound and filterset.is_valid():
         queryset = filterset.qs
     return filterset, queryset
@@ -132,6 +136,10 @@ def township_datalist(user) -> str:
     return mark_safe(_REFERENCE.get(key, build))  # noqa: S308 (format_html_join escaped it)
 
 
+# Filters whose values may identify a person: POSTed and kept behind a search token (core.searchtokens).
+SEARCH_TERMS = ("q", "national_id")
+
+
 # A list row: only the columns the page shows (no model instances: a page is 51 rows of 17 columns otherwise).
 ListRow = namedtuple(
     "ListRow",
@@ -177,16 +185,44 @@ class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
     permission_required = "reservists.view_reservist"
     template_name = "reservists/reservist_list.html"
 
+    def post(self, request):
+        """The filter form: the search box's terms (a national ID, a name) go into a search token, never into the
+        URL; the other filters stay in the query string."""
+        params = {
+            name: request.POST[name]
+            for name in ReservistFilter.base_filters
+            if name not in SEARCH_TERMS and request.POST.get(name, "").strip()
+        }
+        terms = {name: request.POST[name].strip() for name in SEARCH_TERMS if request.POST.get(name, "").strip()}
+        if terms:
+            params[searchtokens.TOKEN_PARAM] = searchtokens.stash(request, terms)
+        url = reverse("reservists:list")
+        return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url)
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.params = searchtokens.resolve(request)
+        except searchtokens.ExpiredSearch:
+            messages.warning(request, _("The search has expired; please search again."))
+            params = request.GET.copy()
+            params.pop(searchtokens.TOKEN_PARAM, None)
+            url = reverse("reservists:list")
+            return HttpResponseRedirect(f"{url}?{params.urlencode()}" if params else url)
+        response = super().get(request, *args, **kwargs)
+        if response.context_data.get("filter_errors"):
+            response.status_code = 400  # a refused filter (out of range, hidden digits): the form with its errors
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset, queryset = filtered_reservists(self.request)
+        filterset, queryset = filtered_reservists(self.request, self.params)
         rows, next_after = self.paginate_keyset(
             queryset.values_list(*ListRow._fields[1:], "pk"), pk=lambda row: row[-1]
         )
         rows = [ListRow(row[-1], *row[:-1]) for row in rows]
         list_url = reverse("reservists:list")
         user = self.request.user
-        get = self.request.GET
+        get = self.params
         context.update(
             filterset=filterset,
             filter_errors=list(filterset.form.errors.items()) if filterset is not None else [],
@@ -303,11 +339,6 @@ class ReservistUpdateView(ScopedUpdateView):
         return reverse("reservists:detail", args=[self.object.pk])
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 EXPORT_FIELDS = [
     "national_id",
     "name",
@@ -324,23 +355,41 @@ EXPORT_FIELDS = [
 ]
 
 
+def filterset_summary(filterset) -> str:
+    """The export's filters for its audit event, a searched national ID masked."""
+    if filterset is None:
+        return "-"
+    data = {key: value for key, value in filterset.data.items() if value}
+    for name in SEARCH_TERMS:
+        if name in data:
+            data[name] = mask_national_id(data[name]) if FULL_ID.fullmatch(data[name].upper()) else data[name]
+    return urlencode(data) or "-"
+
+
 class ReservistExportView(PortalPermissionMixin, View):
     """The filtered list as CSV, streamed from a server-side cursor, limited to the user's scope."""
 
     permission_required = "reservists.view_reservist"
 
     def get(self, request):
-        _filterset, queryset = filtered_reservists(request)
+        try:
+            filterset, queryset = filtered_reservists(request)
+        except searchtokens.ExpiredSearch:
+            return HttpResponseBadRequest(_("The search has expired; please search again."))
+        if filterset is not None and not filterset.is_valid():
+            # never the unfiltered registry for a filter that was refused
+            errors = "; ".join(f"{field}: {' '.join(texts)}" for field, texts in filterset.errors.items())
+            return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
         full = can_see_full_id(request.user)
         if full:
             log_pii_export(
                 request.user,
                 Reservist,
                 queryset.count(),
-                _("CSV export of reservists, filters: %(query)s") % {"query": request.GET.urlencode() or "-"},
+                _("CSV export of reservists, filters: %(query)s") % {"query": filterset_summary(filterset)},
             )
         rows = queryset.order_by("id").values_list(*EXPORT_FIELDS).iterator(chunk_size=5000)
-        writer = csv.writer(_Echo())
+        writer = csvexport.writer()
         header = [f.replace("__code", "") for f in EXPORT_FIELDS]
 
         def stream():

@@ -7,9 +7,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.testing import PASSWORD
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def require_2fa(settings):
-    """Production's setting: MND, auditor and superuser accounts need a second factor."""
+    """The authentication tests run with production's setting: MND, auditor and superuser accounts need 2FA."""
     settings.PORTAL_REQUIRE_2FA = True
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
 
@@ -42,3 +42,14 @@ def verified_login(user) -> Client:
     response = client.post("/2fa/verify/", {"code": code_for(device), "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
     return client
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (the eager Celery tasks) inside the test transaction."""
+
+    def runner(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return runner

@@ -25,7 +25,7 @@ from tests.test_scope_walk import params, view_model, walk
 
 from .conftest import password_login, verified_login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_2fa")]
 
 # What a password-only session may reach: setting up or entering the second factor, signing in and out, the
 # language switch, static files and the public verification of notices and reports (no login needed at all).

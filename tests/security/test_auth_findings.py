@@ -32,7 +32,7 @@ from mobilization.tests.test_pages import selected_order
 
 from .conftest import code_for, confirmed_device, password_login, verified_login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_2fa")]
 
 
 @pytest.fixture
