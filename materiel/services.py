@@ -97,11 +97,6 @@ class SubmitSurvey(Action):
     from_states = {SurveyStatus.NOT_STARTED, SurveyStatus.IN_PROGRESS}
     to_state = SurveyStatus.SUBMITTED
 
-    def guard(self, user, obj, **params):
-        if obj.cycle.closes_on < timezone.localdate() - timezone.timedelta(days=365):
-            return [Refusal("cycle_closed", _("This survey cycle is long closed."))]
-        return []
-
     def changes(self, user, obj, **params):
         return {"snapshot": county_figures(obj.county_id), "submitted_by": user, "submitted_at": timezone.now()}
 
