@@ -34,7 +34,7 @@ FROM (
     FROM materiel_resource r
     JOIN core_region t ON t.id = r.township_id
     WHERE r.kind_id = %(kind)s AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
-      AND t.parent_id = %(county)s
+      AND t.parent_id = %(county)s AND NOT (r.id = ANY(%(exclude)s))
       {capacity}
       AND NOT EXISTS (
           SELECT 1 FROM materiel_allocation a
@@ -67,9 +67,10 @@ def county_of(region: Region) -> int:
     return region.pk if region.parent_id is None else region.parent_id
 
 
-def match(requirement: Requirement) -> MatchResult:
+def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchResult:
     """Propose resources for what the requirement still needs. Earlier proposals are dropped and made again
-    (the registry may have changed); confirmed allocations stay. Call inside a transaction."""
+    (the registry may have changed); confirmed allocations stay. `exclude`: resources never to propose (those
+    exempted from the order). Call inside a transaction."""
     Allocation.objects.filter(requirement=requirement, status=AllocationStatus.PROPOSED).delete()
     confirmed = Allocation.objects.filter(requirement=requirement, status=AllocationStatus.CONFIRMED).count()
     need = max(0, requirement.quantity - confirmed)
@@ -87,6 +88,7 @@ def match(requirement: Requirement) -> MatchResult:
             "holding": list(HOLDING),
             "need": need,
             "rank_from": confirmed,
+            "exclude": list(exclude or []),
         }
         conditions = []
         numeric = {a["name"] for a in requirement.kind.attributes if a.get("type") in ("int", "decimal")}

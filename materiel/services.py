@@ -423,7 +423,7 @@ class ExemptNotice(NoteAction):
         requirement.quantity = (
             Allocation.objects.filter(requirement=requirement, status=AllocationStatus.CONFIRMED).count() + 1
         )
-        matching.match(requirement)
+        matching.match(requirement, exclude=list(requisition.notices.values_list("resource_id", flat=True)))
         new = (
             Allocation.objects.filter(requirement=requirement, status=AllocationStatus.PROPOSED)
             .exclude(pk__in=before)

@@ -159,8 +159,7 @@ class RequirementViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetriev
         allocations = Allocation.objects.filter(requirement=requirement, status__in=HOLDING).select_related(
             "resource__township"
         )
-        data = {**result.as_dict(), "allocations": AllocationSerializer(allocations, many=True).data}
-        return Response(MatchResultSerializer(data).data)
+        return Response({**result.as_dict(), "allocations": AllocationSerializer(allocations, many=True).data})
 
     @extend_schema(request=None, responses=MatchResultSerializer)
     @action(detail=True, methods=["post"])
