@@ -144,8 +144,10 @@ class SurveyViewSet(StrictParamsMixin, ActionMixin, ScopedReadOnlyViewSet):
 class RequirementViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetrieveUpdateViewSet):
     """What units need. `match` proposes resources nearest first; `confirm` holds them; `shortfall` sums up."""
 
-    queryset = Requirement.objects.select_related("kind", "region").annotate(
-        allocated_count=Count("allocations", filter=Q(allocations__status__in=HOLDING))
+    queryset = (
+        Requirement.objects.select_related("kind", "region")
+        .annotate(allocated_count=Count("allocations", filter=Q(allocations__status__in=HOLDING)))
+        .order_by("-id")
     )
     serializer_class = RequirementSerializer
     filterset_class = RequirementFilter
