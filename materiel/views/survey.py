@@ -12,6 +12,7 @@ from django.views.generic import FormView
 
 from core.actions import available
 from core.importing import start_import, template_response
+from core.models import Job
 from core.scope import get_scoped_or_404
 from core.views import ScopedDetailView, ScopedListView
 from core.views.base import PortalPermissionMixin
@@ -66,6 +67,9 @@ class SurveyDetailView(ScopedDetailView):
         context["can_import"] = editable and user.has_perm(SurveyImport.permission)
         context["import_form"] = ImportForm() if context["can_import"] else None
         context["note_form"] = NoteForm()
+        context["last_import"] = (
+            Job.objects.filter(kind=SurveyImport.kind, params__survey=survey.pk).order_by("-id").first()
+        )
         return context
 
 
@@ -80,11 +84,11 @@ class SurveyImportView(PortalPermissionMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        job = start_import(
+        start_import(
             SurveyImport, self.request.user, form.cleaned_data["file"], params={"survey": self.survey.pk}
         )
         messages.info(self.request, _("The file is being checked; nothing is written unless every row is right."))
-        return redirect("core:job-detail", job.pk)
+        return redirect("materiel:survey-detail", self.survey.pk)
 
 
 def survey_template(request, fmt):
