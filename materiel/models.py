@@ -152,6 +152,7 @@ class Resource(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="materiel_resources",
         limit_choices_to={"level": "township"},
+        db_index=False,  # the (township, id) index serves it
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, validators=LATITUDE)
@@ -190,6 +191,8 @@ class Resource(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["township", "kind"], name="materiel_res_township_kind"),
+            # The newest resources of a county's townships (keyset lists) without scanning other counties' rows.
+            models.Index(fields=["township", "id"], name="materiel_res_township_id"),
             models.Index(fields=["owner_organisation"], name="materiel_res_owner_org"),
             models.Index(
                 fields=["owner_national_id"], name="materiel_res_owner_id", condition=~Q(owner_national_id="")

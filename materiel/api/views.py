@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from core.api.pagination import KeysetPagination
 from core.api.serializers import JobSerializer
 from core.api.viewsets import (
     ScopedCreateListRetrieveUpdateViewSet,
@@ -25,6 +25,7 @@ from ..choices import HOLDING
 from ..filters import NoticeFilter, RequirementFilter, RequisitionFilter, ResourceFilter, SurveyFilter
 from ..importing import SurveyImport
 from ..models import Allocation, CountySurvey, Kind, Requirement, Requisition, RequisitionNotice, Resource
+from ..paging import newest
 from .serializers import (
     AllocationSerializer,
     CountySurveySerializer,
@@ -41,7 +42,42 @@ from .serializers import (
     ReturnSerializer,
 )
 
-PAGING_PARAMS = {"page", "page_size", "cursor", "format"}
+PAGING_PARAMS = {"page", "page_size", "cursor", "format", "after"}
+
+
+class ResourcePagination(BasePagination):
+    """Newest first, `?after=<id>` for the next page (materiel.paging): no count, no offset, and a county's
+    page does not read other counties' rows."""
+
+    page_size = 50
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from django.utils.datastructures import MultiValueDictKeyError  # noqa: F401
+
+        self.request = request
+        after = request.query_params.get("after")
+        size = request.query_params.get("page_size")
+        limit = min(int(size), self.max_page_size) if size and size.isdigit() and int(size) > 0 else self.page_size
+        if after is not None and not after.isdigit():
+            raise serializers.ValidationError({"after": [_("Give the id of the last row of the previous page.")]})
+        rows, self.next_after = newest(queryset, request.user, after=int(after) if after else None, limit=limit)
+        return rows
+
+    def get_paginated_response(self, data):
+        next_url = None
+        if self.next_after is not None:
+            from rest_framework.utils.urls import replace_query_param
+
+            next_url = replace_query_param(self.request.build_absolute_uri(), "after", self.next_after)
+        return Response({"next": next_url, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": {"type": "string", "nullable": True, "format": "uri"}, "results": schema},
+        }
 
 
 class StrictParamsMixin:
@@ -95,8 +131,16 @@ class ResourceViewSet(StrictParamsMixin, ScopedCreateListRetrieveUpdateViewSet):
 
     queryset = Resource.objects.select_related("kind", "township__parent", "owner_organisation")
     serializer_class = ResourceSerializer
+
+    def get_queryset(self):
+        if self.action == "list":
+            # Scoped by the pagination (materiel.paging.newest, the same rows as for_user), which reads a
+            # county township by township.
+            return self.queryset.all()
+        return super().get_queryset()
+
     filterset_class = ResourceFilter
-    pagination_class = KeysetPagination
+    pagination_class = ResourcePagination
 
 
 class SurveyViewSet(StrictParamsMixin, ActionMixin, ScopedReadOnlyViewSet):

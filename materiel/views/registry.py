@@ -3,30 +3,33 @@
 from django.urls import reverse
 from django.views.generic import ListView
 
-from core.views import KeysetListMixin, ScopedCreateView, ScopedDetailView, ScopedUpdateView
+from core.views import ScopedCreateView, ScopedDetailView, ScopedUpdateView
 from core.views.base import PortalPermissionMixin
 
 from ..filters import ResourceFilter
 from ..forms import ResourceForm
 from ..models import Kind, Resource
+from ..paging import newest
 
 
-class ResourceListView(PortalPermissionMixin, KeysetListMixin, ListView):
+class ResourceListView(PortalPermissionMixin, ListView):
     model = Resource
     permission_required = "materiel.view_resource"
     template_name = "materiel/resource_list.html"
 
     def get_queryset(self):
-        queryset = Resource.objects.for_user(self.request.user).select_related(
-            "kind", "township__parent", "owner_organisation"
-        )
+        # Scoped in get_context_data (materiel.paging.newest), the same rows as Resource.objects.for_user.
+        queryset = Resource.objects.select_related("kind", "township__parent", "owner_organisation")
         self.filterset = ResourceFilter(self.request.GET or None, queryset=queryset, request=self.request)
         if self.filterset.is_bound and self.filterset.is_valid():
             queryset = self.filterset.qs
         return queryset
 
     def get_context_data(self, **kwargs):
-        rows, next_after = self.paginate_keyset(self.object_list)
+        after = self.request.GET.get("after")
+        rows, next_after = newest(
+            self.object_list, self.request.user, after=int(after) if after and after.isdigit() else None
+        )
         context = super().get_context_data(object_list=rows, **kwargs)
         context.update(rows=rows, next_after=next_after, filterset=self.filterset)
         context["can_add"] = self.request.user.has_perm("materiel.add_resource")

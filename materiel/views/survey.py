@@ -84,9 +84,7 @@ class SurveyImportView(PortalPermissionMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        start_import(
-            SurveyImport, self.request.user, form.cleaned_data["file"], params={"survey": self.survey.pk}
-        )
+        start_import(SurveyImport, self.request.user, form.cleaned_data["file"], params={"survey": self.survey.pk})
         messages.info(self.request, _("The file is being checked; nothing is written unless every row is right."))
         return redirect("materiel:survey-detail", self.survey.pk)
 
