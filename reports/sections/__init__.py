@@ -1,8 +1,10 @@
 """The report's sections, one module per source app, in the order they appear in the report."""
 
+from materiel import report_section as materiel
+
 from . import call_ups, civil_defense, critical_infrastructure, exercises, reservists
 
-SECTIONS = [reservists, call_ups, civil_defense, critical_infrastructure, exercises]
+SECTIONS = [reservists, call_ups, civil_defense, critical_infrastructure, exercises, materiel]
 
 
 def by_key(key: str):
