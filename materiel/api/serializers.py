@@ -263,6 +263,18 @@ class MatchResultSerializer(serializers.Serializer):
     allocations = AllocationSerializer(many=True)
 
 
+class ShortfallSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    region_name = serializers.CharField()
+    region_name_en = serializers.CharField()
+    kind = serializers.CharField()
+    kind_name = serializers.CharField()
+    kind_name_en = serializers.CharField()
+    required = serializers.IntegerField()
+    allocated = serializers.IntegerField()
+    shortfall = serializers.IntegerField()
+
+
 class ConflictSerializer(serializers.ModelSerializer):
     registration = serializers.CharField(source="resource.registration", read_only=True)
 

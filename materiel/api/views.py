@@ -40,6 +40,7 @@ from .serializers import (
     RequisitionSerializer,
     ResourceSerializer,
     ReturnSerializer,
+    ShortfallSerializer,
 )
 
 PAGING_PARAMS = {"page", "page_size", "cursor", "format", "after"}
@@ -222,11 +223,12 @@ class RequirementViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetriev
         requirement, _n = self.run(request, services.REQUIREMENT_ACTIONS["confirm"])
         return self._match_response(requirement, matching.match_summary(requirement))
 
-    @extend_schema(responses={200: serializers.ListSerializer(child=serializers.DictField())})
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses={200: ShortfallSerializer(many=True)})
+    @action(detail=False, methods=["get"], pagination_class=None)
     def shortfall(self, request):
         """Required, allocated and missing per township (the requirement's region) and kind."""
-        return Response(matching.shortfall(self.filter_queryset(self.get_queryset())))
+        rows = matching.shortfall(self.filter_queryset(self.get_queryset()))
+        return Response(ShortfallSerializer(rows, many=True).data)
 
 
 class RequisitionViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetrieveUpdateViewSet):
