@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "civil_defense",
     "cip",
     "exercises",
+    "materiel",
     "reports",
 ]
 

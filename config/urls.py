@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core.api.views import ObtainTokenView
 from core.views import DashboardView
 
-APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "reports"]
+APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "materiel", "reports"]
 API_PREFIX = {"civil_defense": "civil-defense"}
 # Apps with public pages without login (verification of notices and reports).
 PUBLIC_APPS = ["mobilization", "reports"]

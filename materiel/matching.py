@@ -1,0 +1,159 @@
+"""Matching requirements to registered resources (編管), set-based in SQL.
+
+For a requirement, the registered resources of its kind in its county that are usable, meet its minimum capacity
+and are not held by another allocation for an overlapping period are proposed nearest first (distance from the
+handover point), as many as are still needed. The insert skips a resource that another transaction took in the
+meantime (ON CONFLICT DO NOTHING on the exclusion constraint), so matching never allocates a resource twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Q, Sum
+
+from core.models import Region
+
+from .choices import HOLDING, UNUSABLE_CONDITIONS, AllocationStatus, RequirementStatus
+from .models import Allocation, Requirement
+
+# Kilometres per degree of latitude; longitude degrees shrink with cos(latitude). Equirectangular distance is
+# within a few metres of the great circle over the width of a county, and cheap enough to sort by in SQL.
+KM_PER_DEGREE = 111.32
+
+MATCH_SQL = """
+INSERT INTO materiel_allocation
+    (requirement_id, resource_id, starts_on, ends_on, status, distance_km, rank, created_at)
+SELECT %(requirement)s, c.id, %(starts_on)s, %(ends_on)s, 'proposed', round(c.distance::numeric, 2),
+       %(rank_from)s + row_number() OVER (ORDER BY c.distance, c.id), now()
+FROM (
+    SELECT r.id,
+           {km} * sqrt(power(r.latitude - %(lat)s, 2)
+                       + power((r.longitude - %(lng)s) * cos(radians(%(lat)s)), 2)) AS distance
+    FROM materiel_resource r
+    JOIN core_region t ON t.id = r.township_id
+    WHERE r.kind_id = %(kind)s AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
+      AND t.parent_id = %(county)s AND NOT (r.id = ANY(%(exclude)s))
+      {capacity}
+      AND NOT EXISTS (
+          SELECT 1 FROM materiel_allocation a
+          WHERE a.resource_id = r.id AND a.status = ANY(%(holding)s)
+            AND daterange(a.starts_on, a.ends_on, '[]') && daterange(%(starts_on)s, %(ends_on)s, '[]'))
+    ORDER BY distance, r.id
+    LIMIT %(need)s
+) c
+ON CONFLICT DO NOTHING
+""".replace("{km}", str(KM_PER_DEGREE))
+
+
+@dataclass
+class MatchResult:
+    requirement: Requirement
+    proposed: int
+    confirmed: int
+    shortfall: int
+
+    def as_dict(self) -> dict:
+        return {
+            "requirement": self.requirement.pk,
+            "proposed": self.proposed,
+            "confirmed": self.confirmed,
+            "shortfall": self.shortfall,
+        }
+
+
+def county_of(region: Region) -> int:
+    return region.pk if region.parent_id is None else region.parent_id
+
+
+def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchResult:
+    """Propose resources for what the requirement still needs. Earlier proposals are dropped and made again
+    (the registry may have changed); confirmed allocations stay. `exclude`: resources never to propose (those
+    exempted from the order). Call inside a transaction."""
+    Allocation.objects.filter(requirement=requirement, status=AllocationStatus.PROPOSED).delete()
+    confirmed = Allocation.objects.filter(requirement=requirement, status=AllocationStatus.CONFIRMED).count()
+    need = max(0, requirement.quantity - confirmed)
+    proposed = 0
+    if need:
+        params = {
+            "requirement": requirement.pk,
+            "starts_on": requirement.starts_on,
+            "ends_on": requirement.ends_on,
+            "lat": float(requirement.handover_latitude),
+            "lng": float(requirement.handover_longitude),
+            "kind": requirement.kind_id,
+            "county": county_of(requirement.region),
+            "unusable": list(UNUSABLE_CONDITIONS),
+            "holding": list(HOLDING),
+            "need": need,
+            "rank_from": confirmed,
+            "exclude": list(exclude or []),
+        }
+        conditions = []
+        numeric = {a["name"] for a in requirement.kind.attributes if a.get("type") in ("int", "decimal")}
+        for index, (name, minimum) in enumerate(sorted((requirement.min_capacity or {}).items())):
+            if name in numeric:
+                conditions.append(
+                    f"AND (r.capacity->>%(cap_name_{index})s) ~ '^[0-9.]+$' "
+                    f"AND (r.capacity->>%(cap_name_{index})s)::numeric >= %(cap_min_{index})s"
+                )
+                params[f"cap_name_{index}"] = name
+                params[f"cap_min_{index}"] = float(minimum)
+        with connection.cursor() as cursor:
+            cursor.execute(MATCH_SQL.replace("{capacity}", " ".join(conditions)), params)
+            proposed = cursor.rowcount
+    return MatchResult(requirement, proposed, confirmed, max(0, need - proposed))
+
+
+def shortfall(requirements) -> list[dict]:
+    """Per township (the requirement's region) and kind: required, allocated (proposed or confirmed), missing."""
+    rows = (
+        requirements.exclude(status=RequirementStatus.CLOSED)
+        .values("region__code", "region__name_zh", "region__name_en", "kind__code", "kind__name_zh", "kind__name_en")
+        .annotate(
+            required=Sum("quantity", distinct=False),
+            requirements=Count("id", distinct=True),
+        )
+        .order_by("region__code", "kind__code")
+    )
+    held = {
+        (row["requirement__region__code"], row["requirement__kind__code"]): row["n"]
+        for row in Allocation.objects.filter(requirement__in=requirements, status__in=HOLDING)
+        .values("requirement__region__code", "requirement__kind__code")
+        .annotate(n=Count("id"))
+    }
+    result = []
+    for row in rows:
+        allocated = held.get((row["region__code"], row["kind__code"]), 0)
+        result.append(
+            {
+                "region": row["region__code"],
+                "region_name": row["region__name_zh"],
+                "region_name_en": row["region__name_en"],
+                "kind": row["kind__code"],
+                "kind_name": row["kind__name_zh"],
+                "kind_name_en": row["kind__name_en"],
+                "required": row["required"],
+                "allocated": allocated,
+                "shortfall": max(0, row["required"] - allocated),
+            }
+        )
+    return result
+
+
+def holding_q(starts_on, ends_on) -> Q:
+    """Allocations that hold a resource on some day of [starts_on, ends_on]."""
+    return Q(status__in=HOLDING, starts_on__lte=ends_on, ends_on__gte=starts_on)
+
+
+def match_summary(requirement: Requirement) -> MatchResult:
+    """Where the requirement stands without matching again."""
+    held = dict(
+        Allocation.objects.filter(requirement=requirement, status__in=HOLDING)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    proposed, confirmed = held.get(AllocationStatus.PROPOSED, 0), held.get(AllocationStatus.CONFIRMED, 0)
+    return MatchResult(requirement, proposed, confirmed, max(0, requirement.quantity - proposed - confirmed))
