@@ -33,7 +33,6 @@ def test_readiness_figures_and_report_section(users):
 
     from core.testing import logged_in
     from reports.scope import ReportScope
-
     from reports.sections import materiel as report_section
 
     core_demo.seed_organisations()
