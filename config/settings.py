@@ -298,6 +298,8 @@ SPECTACULAR_SETTINGS = {
         "PostponementStatusEnum": "mobilization.choices.PostponementStatus",
         "PostponementKindEnum": "mobilization.choices.PostponementKind",
         "DeliveryChannelEnum": "mobilization.choices.Channel",
+        "BranchEnum": "reservists.choices.Branch",
+        "HandoverConditionEnum": "materiel.choices.Condition",
     },
 }
 

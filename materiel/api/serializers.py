@@ -328,7 +328,7 @@ class RequisitionSerializer(serializers.ModelSerializer):
         return [a.resource_id for a in requisition.allocations.all() if a.status == "confirmed"]
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class RequisitionNoticeSerializer(serializers.ModelSerializer):
     requisition = serializers.IntegerField(source="requisition_id", read_only=True)
     resource = serializers.IntegerField(source="resource_id", read_only=True)
     registration = serializers.CharField(source="resource.registration", read_only=True)

@@ -35,7 +35,7 @@ from .serializers import (
     KindSerializer,
     MatchResultSerializer,
     NoteSerializer,
-    NoticeSerializer,
+    RequisitionNoticeSerializer,
     RequirementSerializer,
     RequisitionSerializer,
     ResourceSerializer,
@@ -317,7 +317,7 @@ class RequisitionNoticeViewSet(
     damage claim; `exempt` (with `replace`) exempts a resource and gives its place to the next nearest."""
 
     queryset = RequisitionNotice.objects.select_related("resource").order_by("requisition_id", "id")
-    serializer_class = NoticeSerializer
+    serializer_class = RequisitionNoticeSerializer
     filterset_class = NoticeFilter
     workflow_actions = ("handover", "return_", "exempt")
 
@@ -329,21 +329,21 @@ class RequisitionNoticeViewSet(
             params["returned_at"] = at
         return params
 
-    @extend_schema(request=HandoverSerializer, responses=NoticeSerializer)
+    @extend_schema(request=HandoverSerializer, responses=RequisitionNoticeSerializer)
     @action(detail=True, methods=["post"])
     def handover(self, request, pk=None):
         """Record the handover at the handover point, with the resource's condition."""
         notice, _r = self.run(request, services.NOTICE_ACTIONS["handover"], HandoverSerializer)
         return Response(self.get_serializer(notice).data)
 
-    @extend_schema(request=ReturnSerializer, responses=NoticeSerializer, operation_id="materiel_notices_return")
+    @extend_schema(request=ReturnSerializer, responses=RequisitionNoticeSerializer, operation_id="materiel_notices_return")
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         """Record the return with the condition, and the compensation or damage claim."""
         notice, _r = self.run(request, services.NOTICE_ACTIONS["return"], ReturnSerializer)
         return Response(self.get_serializer(notice).data)
 
-    @extend_schema(request=ExemptSerializer, responses=NoticeSerializer)
+    @extend_schema(request=ExemptSerializer, responses=RequisitionNoticeSerializer)
     @action(detail=True, methods=["post"])
     def exempt(self, request, pk=None):
         """Exempt the resource (with the reason); with `replace`, the next nearest free resource gets a notice."""

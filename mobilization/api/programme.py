@@ -94,11 +94,11 @@ class LineSerializer(serializers.ModelSerializer):
         return data
 
 
-class DecisionSerializer(serializers.Serializer):
+class ProgrammeDecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ApprovalSerializer(DecisionSerializer):
+class ProgrammeApprovalSerializer(ProgrammeDecisionSerializer):
     approval_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     approved_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -139,7 +139,7 @@ class ProgrammeViewSet(
             note=serializer.validated_data.get("note", ""),
         )
 
-    def _run(self, request, name: str, serializer_class=DecisionSerializer):
+    def _run(self, request, name: str, serializer_class=ProgrammeDecisionSerializer):
         programme = self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
@@ -149,17 +149,17 @@ class ProgrammeViewSet(
         programme.refresh_from_db()
         return Response(ProgrammeSerializer(programme).data)
 
-    @extend_schema(request=DecisionSerializer, responses={200: ProgrammeSerializer})
+    @extend_schema(request=ProgrammeDecisionSerializer, responses={200: ProgrammeSerializer})
     @action(detail=True, methods=["post"], permission_classes=VIEW)
     def submit(self, request, pk=None):
         return self._run(request, "submit")
 
-    @extend_schema(request=ApprovalSerializer, responses={200: ProgrammeSerializer})
+    @extend_schema(request=ProgrammeApprovalSerializer, responses={200: ProgrammeSerializer})
     @action(detail=True, methods=["post"], permission_classes=VIEW)
     def approve(self, request, pk=None):
-        return self._run(request, "approve", ApprovalSerializer)
+        return self._run(request, "approve", ProgrammeApprovalSerializer)
 
-    @extend_schema(request=DecisionSerializer, responses={200: ProgrammeSerializer})
+    @extend_schema(request=ProgrammeDecisionSerializer, responses={200: ProgrammeSerializer})
     @action(detail=True, methods=["post"], permission_classes=VIEW)
     def reject(self, request, pk=None):
         return self._run(request, "reject")
