@@ -35,8 +35,8 @@ from .serializers import (
     KindSerializer,
     MatchResultSerializer,
     NoteSerializer,
-    RequisitionNoticeSerializer,
     RequirementSerializer,
+    RequisitionNoticeSerializer,
     RequisitionSerializer,
     ResourceSerializer,
     ReturnSerializer,
@@ -336,7 +336,9 @@ class RequisitionNoticeViewSet(
         notice, _r = self.run(request, services.NOTICE_ACTIONS["handover"], HandoverSerializer)
         return Response(self.get_serializer(notice).data)
 
-    @extend_schema(request=ReturnSerializer, responses=RequisitionNoticeSerializer, operation_id="materiel_notices_return")
+    @extend_schema(
+        request=ReturnSerializer, responses=RequisitionNoticeSerializer, operation_id="materiel_notices_return"
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         """Record the return with the condition, and the compensation or damage claim."""
