@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "cip",
     "exercises",
     "reports",
+    "administration",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +135,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Taipei"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Accounts unused for ACCOUNT_DORMANT_DAYS are deactivated every night (administration/tasks.py).
+    "administration-dormant-accounts": {
+        "task": "administration.deactivate_dormant_accounts",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 CACHES = {
     "default": (
@@ -295,3 +303,7 @@ PORTAL_PUBLIC_URL = env_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
 NOTICE_ISSUE_CHUNK = env_int("NOTICE_ISSUE_CHUNK", 5000)
 NOTICE_ISSUE_PAUSE = float(env_str("NOTICE_ISSUE_PAUSE", "0") or 0)
 NOTICE_DELIVERY_BACKENDS: dict = {}
+# Account administration: days without a log-in before an account is deactivated, and how long a single-use
+# password link works.
+ACCOUNT_DORMANT_DAYS = env_int("ACCOUNT_DORMANT_DAYS", 90)
+ACCOUNT_LINK_MINUTES = env_int("ACCOUNT_LINK_MINUTES", 30)

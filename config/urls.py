@@ -9,8 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core.api.views import ObtainTokenView
 from core.views import DashboardView
 
-APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "reports"]
-API_PREFIX = {"civil_defense": "civil-defense"}
+APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "reports", "administration"]
+# administration serves /api/accounts/ and /api/organisations/ at the top of the API.
+API_PREFIX = {"civil_defense": "civil-defense", "administration": ""}
 
 api_patterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -19,7 +20,8 @@ api_patterns = [
     path("", include("core.api.urls")),
 ]
 for app in APPS:
-    api_patterns.append(path(f"{API_PREFIX.get(app, app)}/", include(f"{app}.api.urls")))
+    prefix = API_PREFIX.get(app, app)
+    api_patterns.append(path(f"{prefix}/" if prefix else "", include(f"{app}.api.urls")))
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
