@@ -33,10 +33,21 @@ from ..actions import (
 from ..models import AccessGrant, AccountRecord, PasswordLink, PendingGrant
 from .conftest import account, fresh
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _commit(django_capture_on_commit_callbacks):
+    global COMMIT
+    COMMIT = django_capture_on_commit_callbacks
 
 
 def create(actor, username="clerk1", role=Role.TOWNSHIP_OFFICE, regions=("220",), **kw):
+    with COMMIT(execute=True):
+        return _create(actor, username, role, regions, **kw)
+
+
+def _create(actor, username, role, regions, **kw):
     return CreateAccount().execute(
         actor,
         username=username,
@@ -46,6 +57,9 @@ def create(actor, username="clerk1", role=Role.TOWNSHIP_OFFICE, regions=("220",)
         phone=kw.pop("phone", "02-29603456"),
         **kw,
     )
+
+
+COMMIT = None
 
 
 def link_token(username) -> str:
@@ -95,9 +109,11 @@ def test_password_reset_revokes_tokens_and_supersedes_earlier_links(cast):
     target.email = "t_township@example.gov.tw"
     target.save()
     Token.objects.create(user=target)
-    StartPasswordReset().execute(cast.admin, target)
+    with COMMIT(execute=True):
+        StartPasswordReset().execute(cast.admin, target)
     first = link_token("t_township")
-    StartPasswordReset().execute(cast.admin, target)
+    with COMMIT(execute=True):
+        StartPasswordReset().execute(cast.admin, target)
     second = link_token("t_township")
     assert not Token.objects.filter(user=target).exists()
     assert services.valid_link(first) is None and services.valid_link(second) is not None
@@ -131,8 +147,9 @@ def test_change_access_applies_and_revokes_tokens(cast):
 
 def test_change_to_powerful_becomes_a_request(cast):
     target = account(cast.county_a)
-    outcome, grant = change_access(cast.admin, target, Access.of(Role.LOCAL_GOV, ["TW-NWT"], permissions=[
-        "core.view_full_national_id"]))
+    outcome, grant = change_access(
+        cast.admin, target, Access.of(Role.LOCAL_GOV, ["TW-NWT"], permissions=["core.view_full_national_id"])
+    )
     assert outcome == "pending" and grant.reasons == ["full_national_id"]
     assert not fresh(target).has_perm("core.view_full_national_id")
     # ChangeAccess itself refuses a powerful change: it cannot be used to skip the second administrator.
@@ -158,8 +175,11 @@ def test_deactivate_revokes_tokens_and_reactivate(cast):
     ReactivateAccount().execute(cast.admin, target)
     target.refresh_from_db()
     assert target.is_active
-    names = list(AuditEvent.objects.filter(object_id=target.pk, event__startswith="administration.account")
-                 .order_by("id").values_list("event", flat=True))
+    names = list(
+        AuditEvent.objects.filter(object_id=target.pk, event__startswith="administration.account")
+        .order_by("id")
+        .values_list("event", flat=True)
+    )
     assert names == ["administration.account.deactivated", "administration.account.reactivated"]
 
 
