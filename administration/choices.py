@@ -27,6 +27,6 @@ class LinkPurpose(models.TextChoices):
 class AccountState(models.TextChoices):
     """For the list's filter: what the account can do now."""
 
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("In use")
     LOCKED = "locked", _("Locked out")
     INACTIVE = "inactive", _("Deactivated")

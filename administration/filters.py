@@ -80,7 +80,7 @@ class OrganisationFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
         label=_("County"), queryset=Region.objects.counties().order_by("code"), to_field_name="code", method="in_county"
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = django_filters.BooleanFilter(label=_("In use"))
 
     class Meta:
         model = Organisation
