@@ -34,16 +34,6 @@ EXTRA_PERMISSIONS = {
     FULL_ID_PERM: gettext_lazy("View full national IDs"),
     MANAGE_COUNTY_ACCOUNTS: gettext_lazy("County account administrator"),
 }
-# What a role may administer: a county account administrator only what ranks below a local government official.
-ROLE_RANK = {
-    Role.TOWNSHIP_OFFICE.value: 1,
-    Role.AGENCY.value: 1,
-    Role.LOCAL_GOV.value: 2,
-    Role.MND_STAFF.value: 3,
-    Role.MND_APPROVER.value: 3,
-    Role.AUDITOR.value: 3,
-    Role.MND_ADMIN.value: 4,
-}
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ class Organisation(AuditedModel):
         "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.PROTECT
     )
     # Deactivated by an administrator (administration app): its accounts are deactivated with it.
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("active"), default=True, db_default=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "region"

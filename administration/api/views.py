@@ -1,6 +1,7 @@
 """/api/accounts/, /api/accounts/grants/ and /api/organisations/. Every write is an Action: without the authority
 403, out of the administrator's scope 404, refused by a rule 409 (or 400 about the input)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -49,7 +50,9 @@ class StrictQueryMixin:
         known |= set(getattr(self, "extra_query_params", ()))
         unknown = sorted(set(request.query_params) - known)
         if unknown:
-            raise serializers.ValidationError({"query": [f"Unknown parameter: {', '.join(unknown)}"]})
+            raise serializers.ValidationError(
+                {"query": [_("Unknown parameter: %(names)s") % {"names": ", ".join(unknown)}]}
+            )
 
 
 class CanOpenAccounts(BasePermission):
@@ -168,7 +171,9 @@ class PendingGrantViewSet(StrictQueryMixin, ScopedQuerysetMixin, viewsets.ReadOn
         if self.action == "list":
             wanted = self.request.query_params.get("status") or GrantStatus.PENDING
             if wanted not in GrantStatus.values:
-                raise serializers.ValidationError({"status": [f"One of: {', '.join(GrantStatus.values)}"]})
+                raise serializers.ValidationError(
+                    {"status": [_("One of: %(values)s") % {"values": ", ".join(GrantStatus.values)}]}
+                )
             queryset = queryset.filter(status=wanted)
         return queryset
 

@@ -2,7 +2,7 @@ import pytest
 
 from core.accounts import provision_user
 from core.choices import Role
-from core.testing import PASSWORD, TOWNSHIP_A
+from core.testing import PASSWORD
 
 from ..access import MANAGE_COUNTY_ACCOUNTS, Access, apply_access
 from ..models import Account
@@ -38,6 +38,3 @@ def cast(users):
     users.clerk_b = fresh(clerk_b)
     users.admin = fresh(users.admin)
     return users
-
-
-TOWNSHIP_A = TOWNSHIP_A

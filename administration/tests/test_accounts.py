@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -15,7 +14,7 @@ from core.actions import ActionRefused
 from core.choices import Role
 from core.models import AuditEvent
 from core.scope import get_scope
-from core.testing import PASSWORD
+from core.testing import PASSWORD, logged_in
 from mobilization.notices.models import DeliveryMessage
 
 from .. import services
@@ -36,15 +35,15 @@ from .conftest import account, fresh
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _commit(django_capture_on_commit_callbacks):
-    global COMMIT
-    COMMIT = django_capture_on_commit_callbacks
+@pytest.fixture
+def create(django_capture_on_commit_callbacks):
+    """CreateAccount as pages call it, with its after-commit work (the e-mail) run."""
 
+    def make(actor, username="clerk1", role=Role.TOWNSHIP_OFFICE, regions=("220",), **kw):
+        with django_capture_on_commit_callbacks(execute=True):
+            return _create(actor, username, role, regions, **kw)
 
-def create(actor, username="clerk1", role=Role.TOWNSHIP_OFFICE, regions=("220",), **kw):
-    with COMMIT(execute=True):
-        return _create(actor, username, role, regions, **kw)
+    return make
 
 
 def _create(actor, username, role, regions, **kw):
@@ -59,15 +58,12 @@ def _create(actor, username, role, regions, **kw):
     )
 
 
-COMMIT = None
-
-
 def link_token(username) -> str:
     body = DeliveryMessage.objects.filter(recipient=f"{username}@example.gov.tw").order_by("-id").first().body
     return body.split("/administration/password/")[1].split("/")[0]
 
 
-def test_create_gives_role_scope_record_event_and_a_single_use_link(cast):
+def test_create_gives_role_scope_record_event_and_a_single_use_link(cast, create):
     new, pending = create(cast.admin)
     assert pending is None
     user = fresh(new)
@@ -95,7 +91,7 @@ def test_create_gives_role_scope_record_event_and_a_single_use_link(cast):
         services.use_link(token, "another-Long-passw0rd!")
 
 
-def test_password_link_expires_after_its_minutes(cast, settings):
+def test_password_link_expires_after_its_minutes(cast, settings, create):
     create(cast.admin)
     token = link_token("clerk1")
     PasswordLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -104,15 +100,15 @@ def test_password_link_expires_after_its_minutes(cast, settings):
     assert link.expires_at - link.created_at <= timedelta(minutes=settings.ACCOUNT_LINK_MINUTES, seconds=1)
 
 
-def test_password_reset_revokes_tokens_and_supersedes_earlier_links(cast):
+def test_password_reset_revokes_tokens_and_supersedes_earlier_links(cast, django_capture_on_commit_callbacks):
     target = account(cast.township)
     target.email = "t_township@example.gov.tw"
     target.save()
     Token.objects.create(user=target)
-    with COMMIT(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         StartPasswordReset().execute(cast.admin, target)
     first = link_token("t_township")
-    with COMMIT(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         StartPasswordReset().execute(cast.admin, target)
     second = link_token("t_township")
     assert not Token.objects.filter(user=target).exists()
@@ -126,7 +122,7 @@ def test_password_reset_needs_an_email(cast):
     assert check.status == 409 and check.refusals[0].code == "no_email"
 
 
-def test_powerful_create_waits_for_a_second_admin(cast):
+def test_powerful_create_waits_for_a_second_admin(cast, create):
     new, pending = create(cast.admin, "staff9", Role.MND_STAFF, ())
     assert pending is not None and pending.reasons == ["mnd_role", "nationwide"]
     assert read_access(new).role == ""  # nothing in effect yet
@@ -216,7 +212,7 @@ def test_revoke_tokens_is_the_one_place(cast):
     assert services.revoke_tokens(cast.township) == 0
 
 
-def test_approval_applies_and_records_both_administrators(cast):
+def test_approval_applies_and_records_both_administrators(cast, create):
     new, pending = create(cast.admin, "auditor9", Role.AUDITOR, ())
     from ..actions import ApproveGrant
 
@@ -231,7 +227,7 @@ def test_approval_applies_and_records_both_administrators(cast):
 
 
 def test_list_filters(cast):
-    client = __import__("core.testing", fromlist=["logged_in"]).logged_in(cast.admin)
+    client = logged_in(cast.admin)
     TOTPDevice.objects.create(user=cast.staff, name="a", confirmed=True)
     DeactivateAccount().execute(cast.admin, account(cast.county_b))
 
@@ -248,7 +244,3 @@ def test_list_filters(cast):
     assert "t_county_b" not in names("state=active")
     page = client.get("/administration/accounts/?role=township_office").content.decode()
     assert "新北市板橋區" in page  # scope in words
-
-
-def test_user_stays_user(cast):
-    assert User.objects.filter(username="t_township").exists()

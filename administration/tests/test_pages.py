@@ -141,3 +141,21 @@ def test_organisation_pages(cast):
         403,
         404,
     )
+
+
+@pytest.mark.parametrize("path", ["/administration/accounts/", "/api/accounts/", "/administration/review/"])
+def test_list_queries_do_not_grow_with_accounts(cast, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.accounts import provision_user
+
+    client = logged_in(cast.admin)
+    assert client.get(path).status_code == 200  # warms the cached authorisation
+    with CaptureQueriesContext(connection) as few:
+        client.get(path)
+    for i in range(15):
+        provision_user(f"extra{i}", "township_office", regions=["220" if i % 2 else "221"])
+    with CaptureQueriesContext(connection) as many:
+        client.get(path)
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]

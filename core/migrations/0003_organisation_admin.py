@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="organisation",
             name="is_active",
-            field=models.BooleanField(default=True, verbose_name="active"),
+            field=models.BooleanField(db_default=True, default=True, verbose_name="active"),
         ),
     ]
