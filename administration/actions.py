@@ -13,7 +13,7 @@ Nobody administers their own account, and nobody approves a grant they asked for
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -357,9 +357,14 @@ class CreateAccount(AuthorityAction):
             check = self.check(user, username=username, email=email, access=access)
             if not check:
                 raise ActionRefused(check)
-            account = Account.objects.create(username=username, first_name=full_name, email=email, is_active=True)
+            account = Account(username=username, first_name=full_name, email=email, is_active=True)
             account.set_unusable_password()
-            account.save(update_fields=["password"])
+            try:
+                with transaction.atomic():  # two administrators creating the same username at once
+                    account.save()
+            except IntegrityError:
+                taken = Refusal("username", _("The username %(u)s is taken.") % {"u": username}, field="username")
+                raise ActionRefused(Check(self, 400, [taken])) from None
             AccountRecord.objects.create(
                 user_id=account.pk, phone=phone, created_by=user, created_by_name=user.get_username()
             )
