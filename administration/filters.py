@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.choices import OrganisationKind, Role
 from core.models import Organisation, Region
@@ -24,10 +26,15 @@ def _locked_usernames():
     ).values("username")
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CountyFilter(django_filters.ModelChoiceFilter):
+    """A county by its code (TW-NWT)."""
+
+
 class AccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, field_name="groups__name")
-    county = django_filters.ModelChoiceFilter(
+    county = CountyFilter(
         label=_("County"), queryset=Region.objects.counties().order_by("code"), to_field_name="code", method="in_county"
     )
     organisation = django_filters.ModelChoiceFilter(
@@ -77,7 +84,7 @@ class AccountFilter(django_filters.FilterSet):
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
-    county = django_filters.ModelChoiceFilter(
+    county = CountyFilter(
         label=_("County"), queryset=Region.objects.counties().order_by("code"), to_field_name="code", method="in_county"
     )
     is_active = django_filters.BooleanFilter(label=_("In use"))

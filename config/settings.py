@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "PostponementStatusEnum": "mobilization.notices.choices.PostponementStatus",
         "PostponementKindEnum": "mobilization.notices.choices.PostponementKind",
         "DeliveryChannelEnum": "mobilization.notices.choices.Channel",
+        "PortalRoleEnum": "core.choices.Role",
     },
 }
 
