@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "exercises",
     "materiel",
     "reports",
+    "administration",
 ]
 
 MIDDLEWARE = [
@@ -134,7 +136,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Taipei"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Accounts unused for ACCOUNT_DORMANT_DAYS are deactivated every night (administration/tasks.py).
+    "administration-dormant-accounts": {
+        "task": "administration.deactivate_dormant_accounts",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 # Interactive work (selection, reports a person waits for) stays on the default queue; bulk work that can take
 # minutes (imports) goes to "bulk", so one large file never delays it. The workers of `make run`,
 # docker-compose and the tests consume both (`-Q celery,bulk`); a deployment may run a worker per queue.
@@ -300,6 +308,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryChannelEnum": "mobilization.choices.Channel",
         "BranchEnum": "reservists.choices.Branch",
         "HandoverConditionEnum": "materiel.choices.Condition",
+        "PortalRoleEnum": "core.choices.Role",
     },
 }
 
@@ -319,3 +328,7 @@ PORTAL_PUBLIC_URL = env_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
 NOTICE_ISSUE_CHUNK = env_int("NOTICE_ISSUE_CHUNK", 5000)
 NOTICE_ISSUE_PAUSE = float(env_str("NOTICE_ISSUE_PAUSE", "0") or 0)
 NOTICE_DELIVERY_BACKENDS: dict = {}
+# Account administration: days without a log-in before an account is deactivated, and how long a single-use
+# password link works.
+ACCOUNT_DORMANT_DAYS = env_int("ACCOUNT_DORMANT_DAYS", 90)
+ACCOUNT_LINK_MINUTES = env_int("ACCOUNT_LINK_MINUTES", 30)

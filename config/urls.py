@@ -7,10 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core.api.views import ObtainTokenView
 from core.views import DashboardView
 
-APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "materiel", "reports"]
-API_PREFIX = {"civil_defense": "civil-defense"}
+APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "materiel", "reports", "administration"]
+# administration serves /api/accounts/ and /api/organisations/ at the top of the API.
+API_PREFIX = {"civil_defense": "civil-defense", "administration": ""}
 # Apps with public pages without login (verification of notices and reports).
-PUBLIC_APPS = ["mobilization", "reports"]
+PUBLIC_APPS = ["mobilization", "materiel", "reports"]
 
 api_patterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -19,7 +20,8 @@ api_patterns = [
     path("", include("core.api.urls")),
 ]
 for app in APPS:
-    api_patterns.append(path(f"{API_PREFIX.get(app, app)}/", include(f"{app}.api.urls")))
+    prefix = API_PREFIX.get(app, app)
+    api_patterns.append(path(f"{prefix}/" if prefix else "", include(f"{app}.api.urls")))
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),

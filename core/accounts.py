@@ -56,7 +56,7 @@ def provision_user(
             org = Organisation.objects.filter(pk=int(organisation)).first()
         if org is None:
             raise ValidationError(_("Unknown organisation: %(org)s") % {"org": organisation})
-    _check_scope(role, region_objs, org)
+    check_scope(role, region_objs, org)
 
     User = get_user_model()
     user, _created = User.objects.get_or_create(username=username)
@@ -98,7 +98,7 @@ def _granted(user, model, codename):
     return get_objects_for_user(user, f"core.{codename}", klass=model, accept_global_perms=False, with_superuser=False)
 
 
-def _check_scope(role: Role, regions: list[Region], org) -> None:
+def check_scope(role: Role, regions: list[Region], org) -> None:
     if role in NATIONWIDE_ROLES and regions:
         raise ValidationError(_("The role %(role)s is nationwide and takes no --region.") % {"role": role.value})
     if role == Role.LOCAL_GOV and (len(regions) != 1 or regions[0].level != RegionLevel.COUNTY):

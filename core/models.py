@@ -130,6 +130,8 @@ class Organisation(AuditedModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # Deactivated by an administrator (administration app): its accounts are deactivated with it.
+    is_active = models.BooleanField(_("active"), default=True, db_default=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "region"

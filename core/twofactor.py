@@ -141,7 +141,7 @@ def device_changed(actor, owner, device, event: str, after: dict | None = None) 
     """A named audit event for a change to `owner`'s second factor, and an e-mail telling the owner.
 
     The owner is told by e-mail through Django's mail settings: the notice delivery channels
-    (mobilization.notices.delivery) belong to an app that core must not import."""
+    (mobilization.services.delivery) belong to an app that core must not import."""
     log_event(actor, device, event, after={"device": device.name, "owner": owner.pk, **(after or {})})
     if owner.email:
         subject = _("Two-factor authentication changed")
