@@ -332,3 +332,31 @@ def test_postponement_without_a_ground_of_article_31_is_refused(users, issue, ki
     assert response.status_code == 400
     assert "art31.ground" in codes(response) and {r["article"] for r in response.json()["reasons"]} == {"31"}
     assert Notice.objects.get(pk=notice.pk).report_date == REPORT_DATE
+
+
+def test_postponements_recorded_without_a_ground_are_listed_for_review(users, issue, client):
+    from mobilization.models import Postponement
+
+    world, _job = issued(users, issue)
+    notices = list(Notice.objects.filter(order=world.order).order_by("sequence")[:2])
+    old = Postponement.objects.create(
+        notice=notices[0],
+        kind="",
+        reason="舊資料",
+        days=1,
+        original_report_date=REPORT_DATE,
+        new_report_date=REPORT_DATE,
+    )
+    Postponement.objects.create(
+        notice=notices[1],
+        kind="illness",
+        reason="住院",
+        days=1,
+        original_report_date=REPORT_DATE,
+        new_report_date=REPORT_DATE,
+    )
+    client.force_login(users.staff)
+    page = client.get("/mobilization/postponements/").content.decode()
+    assert 'id="without-ground"' in page
+    listed = client.get("/mobilization/postponements/", {"ground": "missing"}).content.decode()
+    assert f'data-postponement="{old.pk}"' in listed and listed.count("data-postponement=") == 1

@@ -30,7 +30,7 @@ from core.scope import get_scoped_or_404
 from core.views import PortalPermissionMixin, ScopedListView
 
 from .. import events
-from ..choices import Attendance, BatchStatus, NoticeStatus, PostponementStatus
+from ..choices import Attendance, BatchStatus, NoticeStatus, PostponementKind, PostponementStatus
 from ..filters import filter_notices
 from ..forms import (
     AcknowledgeForm,
@@ -343,6 +343,11 @@ class PostponementListView(ScopedListView):
         status = self.request.GET.get("status")
         if status in PostponementStatus.values:
             queryset = queryset.filter(status=status)
+        ground = self.request.GET.get("ground")
+        if ground == "missing":  # recorded before Art. 31's ground was required: listed for review
+            queryset = queryset.filter(kind="")
+        elif ground in PostponementKind.values:
+            queryset = queryset.filter(kind=ground)
         waiting = Case(When(status=PostponementStatus.REQUESTED, then=Value(0)), default=Value(1))
         return queryset.annotate(waiting=waiting).order_by("waiting", "-id")
 
@@ -350,6 +355,8 @@ class PostponementListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         context.update(
             statuses=PostponementStatus.choices,
+            grounds=PostponementKind.choices,
+            without_ground=Postponement.objects.for_user(self.request.user).filter(kind="").count(),
             can_decide=self.request.user.has_perm(actions.APPROVE_POSTPONEMENT.permission),
         )
         return context
