@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cip",
     "exercises",
     "reports",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +175,16 @@ PORTAL_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 PORTAL_RATE_LIMITS = {
     "token": env_str("RATE_LIMIT_TOKEN", "20/minute"),
     "verify": env_str("RATE_LIMIT_VERIFY", "30/minute"),
+    # Self-service (selfservice/signin.py): sign-in requests per client, codes sent per national ID (or printed
+    # notice code), code tries per client, contact-confirmation codes per person.
+    "selfservice_signin": env_str("RATE_LIMIT_SELFSERVICE_SIGNIN", "20/minute"),
+    "selfservice_code": env_str("RATE_LIMIT_SELFSERVICE_CODE", "5/hour"),
+    "selfservice_verify": env_str("RATE_LIMIT_SELFSERVICE_VERIFY", "30/minute"),
+    "selfservice_contact": env_str("RATE_LIMIT_SELFSERVICE_CONTACT", "5/hour"),
 }
+# Self-service sessions end after this many idle minutes; uploads are at most this large.
+SELFSERVICE_IDLE_MINUTES = env_int("SELFSERVICE_IDLE_MINUTES", 30)
+SELFSERVICE_UPLOAD_MAX_BYTES = env_int("SELFSERVICE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # Two-factor authentication: required for MND and auditor accounts (off only on a DEBUG laptop by default).
 PORTAL_REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "Mobilization readiness portal"

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core.api.views import ObtainTokenView
 from core.views import DashboardView
 
-APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "reports"]
+APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "reports", "selfservice"]
 API_PREFIX = {"civil_defense": "civil-defense"}
 
 api_patterns = [

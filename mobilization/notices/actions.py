@@ -257,9 +257,13 @@ def art31_refusals(notice: Notice, days, kind: str | None) -> list[dict]:
     return reasons
 
 
-def request_postponement(*, user, notice: Notice, days, reason: str, kind: str | None = None) -> Postponement:
-    """Record a request; staff of the MND responsible unit (decide_postponement) grant it at once."""
-    _require(user, "mobilization.request_postponement", notice)
+def request_postponement(
+    *, user, notice: Notice, days, reason: str, kind: str | None = None, by_person: bool = False
+) -> Postponement:
+    """Record a request; staff of the MND responsible unit (decide_postponement) grant it at once.
+    `by_person`: the reservist asks in self-service (user None; the caller checked the notice is theirs)."""
+    if not by_person:
+        _require(user, "mobilization.request_postponement", notice)
     _order_live(notice)
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason: the illness or the event to be handled in person.")]})
@@ -288,7 +292,7 @@ def request_postponement(*, user, notice: Notice, days, reason: str, kind: str |
             note=_("%(days)s days: %(reason)s") % {"days": days, "reason": reason.strip()},
             **_user_fields(user),
         )
-        if user.has_perm("mobilization.decide_postponement"):
+        if user is not None and user.has_perm("mobilization.decide_postponement"):
             decide_postponement(user=user, postponement=postponement, approve=True)
     return postponement
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SelfserviceConfig(AppConfig):
+    name = "selfservice"
+    verbose_name = _("reservist self-service")
+    # Staff navigation: what reservists changed or asked for in self-service, for the township office.
+    nav: list = [
+        (_("Self-service changes"), "selfservice:changes", "selfservice.view_contactchange"),
+    ]
+
+    def ready(self):
+        from . import events  # noqa: F401  (declares the named audit events)
