@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,7 +23,7 @@ from ..auth import ReservistAuthentication
 from ..choices import ContactField
 from ..forms import parse_birth_date
 from ..models import Challenge, Document
-from ..sessions import CHALLENGE_COOKIE, COOKIE, end, idle_limit, set_cookie, start
+from ..sessions import CHALLENGE_COOKIE, COOKIE, ReservistPrincipal, end, idle_limit, set_cookie, start
 
 SENT = _("If the details match our records, a code was sent. It is valid for 5 minutes.")
 
@@ -34,11 +34,18 @@ def refuse_unknown(data, allowed: set[str]) -> None:
         raise serializers.ValidationError({k: [_("This parameter is not understood.")] for k in unknown})
 
 
+class IsReservist(BasePermission):
+    """Only a reservist's own session: a staff account (even an administrator) is not a reservist here."""
+
+    def has_permission(self, request, view):
+        return isinstance(request.user, ReservistPrincipal)
+
+
 class SelfServiceView(APIView):
     """A signed-in reservist only; `request.user.reservist` is the person."""
 
     authentication_classes = [ReservistAuthentication]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsReservist]
     parser_classes = [JSONParser]
 
     @property
@@ -71,7 +78,7 @@ class SignInView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def post(self, request):
         refuse_unknown(request.data, {"national_id", "verification_code", "birth_date"})
@@ -96,8 +103,6 @@ def verify_challenge(request, token: str, code: str):
     context = signin.SignInContext(client=client_ip(request), challenge=token)
     reservist = signin.backend(backend_name, context).verify(code)
     session_token, session = start(reservist, backend_name)
-    from ..sessions import ReservistPrincipal
-
     principal = ReservistPrincipal(session)
     services.view_event(principal, ss_events.SIGNED_IN, obj=session, backend=backend_name)
     return session_token, principal
@@ -109,7 +114,7 @@ class VerifyView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def post(self, request):
         refuse_unknown(request.data, {"code", "challenge"})
@@ -276,4 +281,3 @@ class DocumentView(SelfServiceView):
             raise Http404
         services.view_event(request.user, ss_events.DOCUMENT_VIEWED, obj=document)
         return FileResponse(document.file.open("rb"), content_type=document.content_type)
-
