@@ -21,6 +21,10 @@ class MobilizationConfig(AppConfig):
             "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}
         )
         worker_ready.connect(_resume_after_start, weak=False, dispatch_uid="mobilization-resume-issuing")
+        # Recalls, corrections and replacements resume the same way (see lifecycle/tasks.py).
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "mobilization-resume-lifecycle", {"task": "mobilization.resume_lifecycle", "schedule": 120.0}
+        )
 
 
 def _resume_after_start(sender=None, **kwargs):
@@ -28,3 +32,6 @@ def _resume_after_start(sender=None, **kwargs):
     from .tasks import resume_issuing
 
     resume_issuing.apply_async(kwargs={"worker_started": True}, retry=False)
+    from .lifecycle.tasks import resume_lifecycle
+
+    resume_lifecycle.apply_async(kwargs={"worker_started": True}, retry=False)

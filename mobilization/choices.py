@@ -16,6 +16,7 @@ class OrderStatus(models.TextChoices):
     ISSUING = "issuing", _("Issuing notices")
     ISSUED = "issued", _("Issued")
     CLOSED = "closed", _("Closed")
+    RECALLED = "recalled", _("Recalled")
     CANCELLED = "cancelled", _("Cancelled")
     FAILED = "failed", _("Failed")
 

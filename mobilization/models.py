@@ -301,4 +301,5 @@ class Candidate(models.Model):
 
 
 # The notices sub-package's models belong to this app (app label "mobilization").
+from .lifecycle.models import *  # noqa: E402, F401, F403
 from .notices.models import DeliveryMessage, Notice, NoticeBatch, NoticeEvent, Postponement  # noqa: E402, F401

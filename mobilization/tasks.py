@@ -57,3 +57,6 @@ def _eager() -> bool:
     from django.conf import settings
 
     return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+
+
+from .lifecycle import tasks as lifecycle_tasks  # noqa: E402, F401  (Celery finds the lifecycle tasks through here)

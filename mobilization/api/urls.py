@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from ..notices.api import NoticeViewSet, PostponementViewSet
@@ -8,4 +8,8 @@ router = DefaultRouter()
 router.register("orders", OrderViewSet, basename="order")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("postponements", PostponementViewSet, basename="postponement")
-urlpatterns = [path("eligibility/", EligibilityView.as_view(), name="eligibility"), *router.urls]
+urlpatterns = [
+    path("eligibility/", EligibilityView.as_view(), name="eligibility"),
+    path("", include("mobilization.lifecycle.api_urls")),  # exemption, replacement, recall, closing, no-shows
+    *router.urls,
+]
