@@ -105,3 +105,16 @@ class AddressForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+
+
+class ExemptForm(forms.Form):
+    ground = forms.ChoiceField(label=gettext_lazy("Ground"), choices=())
+    note = forms.CharField(
+        label=gettext_lazy("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import grounds
+
+        self.fields["ground"].choices = [(g.code, g.name) for g in grounds()]

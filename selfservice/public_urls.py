@@ -13,7 +13,7 @@ pages = [
     path("notices/<int:pk>/", views.notice, name="notice"),
     path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice-pdf"),
     path("requests/", views.requests_page, name="requests"),
-    path("documents/<int:pk>/", views.document, name="document"),
+    path("documents/<slug:kind>/<int:pk>/", views.document, name="document"),
     path("contact/", views.contact, name="contact"),
     path("contact/confirm/", views.contact_confirm, name="contact-confirm"),
 ]
@@ -28,7 +28,7 @@ api_patterns = [
     path("notices/<int:pk>/exempt/", api.ExemptView.as_view(), name="exempt"),
     path("requests/", api.RequestsView.as_view(), name="requests"),
     path("contact/", api.ContactView.as_view(), name="contact"),
-    path("documents/<int:pk>/", api.DocumentView.as_view(), name="document"),
+    path("documents/<slug:kind>/<int:pk>/", api.DocumentView.as_view(), name="document"),
 ]
 urlpatterns = [
     path("my/", include((pages, "my"))),

@@ -22,6 +22,8 @@ from core.dates import format_roc
 from core.exceptions import TransitionRefused
 from core.ratelimit import hit
 from mobilization import rules
+from mobilization.lifecycle.exemptions import request_exemption
+from mobilization.lifecycle.models import Exemption, ExemptionDocument, ExemptionGround
 from mobilization.notices import actions as notice_actions
 from mobilization.notices.choices import PostponementKind
 from mobilization.notices.models import Notice, Postponement
@@ -160,7 +162,48 @@ def service_record(reservist: Reservist, today: datetime.date | None = None) -> 
 
 
 def requests_of(reservist: Reservist) -> list[dict]:
-    """The person's postponement requests with their decisions, newest first."""
+    """The person's postponement and exemption requests with their decisions, newest first."""
+    return sorted(postponements_of(reservist) + exemptions_of(reservist), key=lambda r: r["requested_at"], reverse=True)
+
+
+def exemptions_of(reservist: Reservist) -> list[dict]:
+    rows = (
+        Exemption.objects.filter(notice__reservist=reservist, area__isnull=True)
+        .select_related("notice", "ground")
+        .prefetch_related("documents")
+        .order_by("-id")
+    )
+    return [
+        {
+            "id": e.pk,
+            "kind": "exemption",
+            "notice": e.notice_id,
+            "notice_number": e.notice.number,
+            "ground": e.ground.code,
+            "ground_label": e.ground.name,
+            "reason": e.note,
+            "days": None,
+            "new_report_date": None,
+            "new_report_date_roc": "",
+            "status": e.status,
+            "status_label": str(e.get_status_display()),
+            "decided_at": e.decided_at.isoformat() if e.decided_at else None,
+            "decision_comment": e.decision_comment,
+            "requested_at": e.created_at.isoformat(),
+            "documents": [
+                {"id": d.pk, "name": d.name, "content_type": d.content_type, "kind": "exemption"}
+                for d in e.documents.all()
+            ],
+        }
+        for e in rows
+    ]
+
+
+def grounds():
+    return ExemptionGround.objects.filter(active=True).order_by("position", "code")
+
+
+def postponements_of(reservist: Reservist) -> list[dict]:
     rows = (
         Postponement.objects.filter(notice__reservist=reservist)
         .select_related("notice")
@@ -185,7 +228,8 @@ def requests_of(reservist: Reservist) -> list[dict]:
             "decision_comment": p.decision_comment,
             "requested_at": p.created_at.isoformat(),
             "documents": [
-                {"id": d.pk, "name": d.original_name, "content_type": d.content_type} for d in p.documents.all()
+                {"id": d.pk, "name": d.original_name, "content_type": d.content_type, "kind": "postponement"}
+                for d in p.documents.all()
             ],
         }
         for p in rows
@@ -233,16 +277,11 @@ def postpone(principal, notice: Notice, *, days, kind: str, reason: str, files=(
     checked = uploads.check_all(files)
     if kind not in PostponementKind.values:
         raise ValidationError({"kind": [_("Choose the ground: illness or a major personal event.")]})
-    with audit_context(principal), transaction.atomic():
-        try:
+    try:
+        with audit_context(principal), transaction.atomic():
             postponement = notice_actions.request_postponement(
                 user=None, notice=notice, days=days, reason=reason, kind=kind, by_person=True
             )
-        except TransitionRefused as exc:
-            # The refusal is the answer; it is on record (outside the rolled-back transaction, see below).
-            refused = exc
-        else:
-            refused = None
             save_documents(principal.reservist, notice, files, checked, DocumentPurpose.POSTPONEMENT, postponement)
             events.record(
                 ss_events.POSTPONEMENT_REQUESTED,
@@ -251,7 +290,8 @@ def postpone(principal, notice: Notice, *, days, kind: str, reason: str, files=(
                 after={"notice": notice.pk, "days": days, "kind": kind, "documents": len(checked)},
                 note=reason,
             )
-    if refused is not None:
+    except TransitionRefused as refused:
+        # Nothing was recorded but the refusal itself, with the codes of the articles that refused it.
         events.record(
             ss_events.POSTPONEMENT_REFUSED,
             user=principal,
@@ -259,8 +299,42 @@ def postpone(principal, notice: Notice, *, days, kind: str, reason: str, files=(
             after={"days": days, "kind": kind, "reasons": [r.get("code") for r in refused.reasons]},
             note=reason,
         )
-        raise refused
+        raise
     return postponement
+
+
+def exempt(principal, notice: Notice, *, ground: str, note: str, files=()) -> Exemption:
+    """An exemption from this call-up (免召) with a ground and documents: the call-up lifecycle's own request,
+    which waits in the township office's and the MND unit's worklist for a decision."""
+    uploads.check_all(files)
+    with audit_context(principal), transaction.atomic():
+        exemption = request_exemption(
+            user=None,
+            notice=notice,
+            ground=ground,
+            note=note,
+            documents=list(files),
+            requester_name=principal.get_username(),
+        )
+        events.record(
+            ss_events.EXEMPTION_REQUESTED,
+            user=principal,
+            obj=exemption,
+            after={"notice": notice.pk, "ground": ground, "documents": len(files)},
+            note=note,
+        )
+    return exemption
+
+
+def document_of(reservist: Reservist, kind: str, pk):
+    """(file field, content type, object) of one of the person's own documents, or 404."""
+    if kind == "exemption":
+        document = ExemptionDocument.objects.filter(pk=pk, exemption__notice__reservist=reservist).first()
+    else:
+        document = Document.objects.filter(pk=pk, reservist=reservist).first()
+    if document is None:
+        raise Http404
+    return document
 
 
 def save_documents(reservist, notice, files, checked, purpose, postponement=None) -> list[Document]:

@@ -6,7 +6,7 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,8 +23,16 @@ from . import services, signin
 from .api.views import SENT, verify_challenge
 from .auth import principal_for
 from .choices import ContactField
-from .forms import AddressForm, CodeForm, EmailForm, IdSignInForm, NoticeSignInForm, PhoneForm, PostponeForm
-from .models import Document
+from .forms import (
+    AddressForm,
+    CodeForm,
+    EmailForm,
+    ExemptForm,
+    IdSignInForm,
+    NoticeSignInForm,
+    PhoneForm,
+    PostponeForm,
+)
 from .sessions import CHALLENGE_COOKIE, COOKIE, end, idle_limit, set_cookie
 
 CONFIRM_COOKIE = "my_confirm"
@@ -167,7 +175,9 @@ def notice(request, pk):
     person = request.principal.reservist
     obj = services.notice_of(person, pk)
     form = PostponeForm(request.POST if request.POST.get("action") == "postpone" else None, prefix="postpone")
+    exempt_form = ExemptForm(request.POST if request.POST.get("action") == "exempt" else None, prefix="exempt")
     refusal = None
+    refused_action = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -187,9 +197,20 @@ def notice(request, pk):
                 )
                 messages.success(request, _("Your postponement request was sent to the township office."))
                 return redirect("my:requests")
+            if action == "exempt" and exempt_form.is_valid():
+                services.exempt(
+                    request.principal,
+                    obj,
+                    ground=exempt_form.cleaned_data["ground"],
+                    note=exempt_form.cleaned_data["note"],
+                    files=request.FILES.getlist("exempt_documents"),
+                )
+                messages.success(request, _("Your exemption request was sent to the township office."))
+                return redirect("my:requests")
             status = 400
         except TransitionRefused as exc:
             refusal = exc
+            refused_action = action
             status = exc.status_code
         except ValidationError as exc:
             for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
@@ -200,7 +221,14 @@ def notice(request, pk):
     return page(
         request,
         "notice.html",
-        {"notice": obj, "callup": services.callup(obj), "form": form, "refusal": refusal},
+        {
+            "notice": obj,
+            "callup": services.callup(obj),
+            "form": form,
+            "exempt_form": exempt_form,
+            "refusal": refusal if refused_action == "postpone" else None,
+            "exempt_refusal": refusal if refused_action == "exempt" else None,
+        },
         status=status,
     )
 
@@ -222,11 +250,9 @@ def requests_page(request):
 
 
 @signed_in
-def document(request, pk):
-    obj = Document.objects.filter(pk=pk, reservist=request.principal.reservist).first()
-    if obj is None:
-        raise Http404
-    services.view_event(request.principal, ss_events.DOCUMENT_VIEWED, obj=obj)
+def document(request, kind, pk):
+    obj = services.document_of(request.principal.reservist, kind, pk)
+    services.view_event(request.principal, ss_events.DOCUMENT_VIEWED, obj=obj, kind=kind)
     return FileResponse(obj.file.open("rb"), content_type=obj.content_type)
 
 

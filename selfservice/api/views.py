@@ -22,7 +22,7 @@ from .. import services, signin
 from ..auth import ReservistAuthentication
 from ..choices import ContactField
 from ..forms import parse_birth_date
-from ..models import Challenge, Document
+from ..models import Challenge
 from ..sessions import CHALLENGE_COOKIE, COOKIE, ReservistPrincipal, end, idle_limit, set_cookie, start
 
 SENT = _("If the details match our records, a code was sent. It is valid for 5 minutes.")
@@ -220,14 +220,31 @@ class PostponeView(SelfServiceView):
 
 
 class ExemptView(SelfServiceView):
+    """An exemption from this call-up: `ground` (a code from `grounds`), `note`, `documents` (PDF or images).
+    201 with the request; 400 or 409 with the refusals."""
+
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    def post(self, request, pk):
+    def get(self, request, pk):
         services.notice_of(self.person, pk)
-        return Response(
-            {"detail": _("Exemption requests are not available in self-service yet; ask your township office.")},
-            status=501,
-        )
+        return Response({"grounds": [{"code": g.code, "name": g.name} for g in services.grounds()]})
+
+    def post(self, request, pk):
+        refuse_unknown(request.data, {"ground", "note", "documents"})
+        notice = services.notice_of(self.person, pk)
+        files = request.FILES.getlist("documents") if hasattr(request.FILES, "getlist") else []
+        try:
+            exemption = services.exempt(
+                request.user,
+                notice,
+                ground=str(request.data.get("ground") or ""),
+                note=str(request.data.get("note") or ""),
+                files=files,
+            )
+        except ValidationError as exc:
+            return Response({"documents": exc.messages}, status=400)
+        row = next(r for r in services.exemptions_of(self.person) if r["id"] == exemption.pk)
+        return Response(row, status=201)
 
 
 class RequestsView(SelfServiceView):
@@ -273,11 +290,9 @@ class ContactView(SelfServiceView):
 
 
 class DocumentView(SelfServiceView):
-    def get(self, request, pk):
-        document = Document.objects.filter(pk=pk, reservist=self.person).first()
-        if document is None:
-            from django.http import Http404
+    """One of the person's own documents (`kind`: postponement or exemption); anyone else's is 404."""
 
-            raise Http404
-        services.view_event(request.user, ss_events.DOCUMENT_VIEWED, obj=document)
+    def get(self, request, kind, pk):
+        document = services.document_of(self.person, kind, pk)
+        services.view_event(request.user, ss_events.DOCUMENT_VIEWED, obj=document, kind=kind)
         return FileResponse(document.file.open("rb"), content_type=document.content_type)
