@@ -48,3 +48,20 @@ class ReservistAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+try:
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+    class ReservistAuthenticationScheme(OpenApiAuthenticationExtension):
+        target_class = "selfservice.auth.ReservistAuthentication"
+        name = "reservistBearer"
+
+        def get_security_definition(self, auto_schema):
+            return {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "The token from POST /api/my/verify/ (a reservist's self-service session).",
+            }
+except ImportError:  # pragma: no cover - drf-spectacular is a dependency; this only keeps the module importable
+    pass

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -26,10 +28,57 @@ from ..models import Challenge
 from ..sessions import CHALLENGE_COOKIE, COOKIE, ReservistPrincipal, end, idle_limit, set_cookie, start
 
 SENT = _("If the details match our records, a code was sent. It is valid for 5 minutes.")
+OBJECT = OpenApiTypes.OBJECT
+BINARY = OpenApiTypes.BINARY
+CHALLENGE = inline_serializer(
+    "MySignInAnswer", {"detail": serializers.CharField(), "challenge": serializers.CharField()}
+)
+VERIFY = inline_serializer(
+    "MyVerifyRequest", {"code": serializers.CharField(), "challenge": serializers.CharField(required=False)}
+)
+SESSION = inline_serializer(
+    "MySession",
+    {
+        "token": serializers.CharField(),
+        "token_type": serializers.CharField(),
+        "idle_minutes": serializers.IntegerField(),
+    },
+)
+POSTPONE = inline_serializer(
+    "MyPostponeRequest",
+    {
+        "days": serializers.IntegerField(),
+        "kind": serializers.ChoiceField(choices=["illness", "major_event"]),
+        "reason": serializers.CharField(),
+        "documents": serializers.ListField(child=serializers.FileField(), required=False),
+    },
+)
+EXEMPT = inline_serializer(
+    "MyExemptRequest",
+    {
+        "ground": serializers.CharField(),
+        "note": serializers.CharField(),
+        "documents": serializers.ListField(child=serializers.FileField(), required=False),
+    },
+)
+CONTACT = inline_serializer(
+    "MyContactChange",
+    {
+        "phone": serializers.CharField(required=False),
+        "email": serializers.CharField(required=False),
+        "delivery_address": serializers.CharField(required=False),
+        "challenge": serializers.CharField(required=False),
+        "code": serializers.CharField(required=False),
+    },
+)
+FILES = {(200, "application/pdf"): BINARY, (200, "image/png"): BINARY, (200, "image/jpeg"): BINARY}
 
 
 def refuse_unknown(data, allowed: set[str]) -> None:
-    unknown = sorted(set(getattr(data, "keys", lambda: [])()) - allowed)
+    """400 for a body that is not an object, or for any parameter the endpoint does not understand."""
+    if not hasattr(data, "keys"):
+        raise serializers.ValidationError({"non_field_errors": [_("Send an object with named fields.")]})
+    unknown = sorted(set(data.keys()) - allowed)
     if unknown:
         raise serializers.ValidationError({k: [_("This parameter is not understood.")] for k in unknown})
 
@@ -80,6 +129,7 @@ class SignInView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(request=SignInRequest, responses={202: CHALLENGE}, auth=[])
     def post(self, request):
         refuse_unknown(request.data, {"national_id", "verification_code", "birth_date"})
         form = SignInRequest(data=request.data)
@@ -116,6 +166,7 @@ class VerifyView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(request=VERIFY, responses={200: SESSION}, auth=[])
     def post(self, request):
         refuse_unknown(request.data, {"code", "challenge"})
         allowed, wait = hit("selfservice_verify", client_ip(request))
@@ -144,6 +195,7 @@ class VerifyView(APIView):
 
 
 class SignOutView(SelfServiceView):
+    @extend_schema(request=None, responses={204: None})
     def post(self, request):
         end(request.auth)
         services.view_event(request.user, ss_events.SIGNED_OUT, obj=request.auth)
@@ -155,6 +207,7 @@ class SignOutView(SelfServiceView):
 class CallUpsView(SelfServiceView):
     """The person's call-ups, upcoming and past, and their service record against the law's limits."""
 
+    @extend_schema(responses={200: OBJECT})
     def get(self, request):
         refuse_unknown(request.query_params, set())
         person = self.person
@@ -171,6 +224,7 @@ class CallUpsView(SelfServiceView):
 
 
 class NoticePdfView(SelfServiceView):
+    @extend_schema(responses={(200, "application/pdf"): BINARY})
     def get(self, request, pk):
         notice = services.notice_of(self.person, pk)
         data = pdf.render_notice_pdf(notice)
@@ -181,6 +235,7 @@ class NoticePdfView(SelfServiceView):
 
 
 class AcknowledgeView(SelfServiceView):
+    @extend_schema(request=None, responses={200: OBJECT})
     def post(self, request, pk):
         refuse_unknown(request.data, set())
         notice = services.notice_of(self.person, pk)
@@ -194,6 +249,7 @@ class PostponeView(SelfServiceView):
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @extend_schema(request={"multipart/form-data": POSTPONE}, responses={201: OBJECT})
     def post(self, request, pk):
         refuse_unknown(request.data, {"days", "kind", "reason", "documents"})
         notice = services.notice_of(self.person, pk)
@@ -225,10 +281,12 @@ class ExemptView(SelfServiceView):
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @extend_schema(responses={200: OBJECT})
     def get(self, request, pk):
         services.notice_of(self.person, pk)
         return Response({"grounds": [{"code": g.code, "name": g.name} for g in services.grounds()]})
 
+    @extend_schema(request={"multipart/form-data": EXEMPT}, responses={201: OBJECT})
     def post(self, request, pk):
         refuse_unknown(request.data, {"ground", "note", "documents"})
         notice = services.notice_of(self.person, pk)
@@ -248,6 +306,7 @@ class ExemptView(SelfServiceView):
 
 
 class RequestsView(SelfServiceView):
+    @extend_schema(responses={200: OBJECT})
     def get(self, request):
         refuse_unknown(request.query_params, set())
         services.view_event(request.user, ss_events.REQUESTS_VIEWED, obj=self.person)
@@ -259,10 +318,12 @@ class ContactView(SelfServiceView):
     (202) carries `challenge`; PATCH `challenge` + `code` confirms it. PATCH `delivery_address`: in effect at once
     for the next notices."""
 
+    @extend_schema(responses={200: OBJECT})
     def get(self, request):
         services.view_event(request.user, ss_events.CONTACT_VIEWED, obj=self.person)
         return Response(services.contact_of(self.person))
 
+    @extend_schema(request=CONTACT, responses={200: OBJECT, 202: OBJECT})
     def patch(self, request):
         refuse_unknown(request.data, {"phone", "email", "delivery_address", "challenge", "code"})
         data = request.data
@@ -292,6 +353,7 @@ class ContactView(SelfServiceView):
 class DocumentView(SelfServiceView):
     """One of the person's own documents (`kind`: postponement or exemption); anyone else's is 404."""
 
+    @extend_schema(responses=FILES)
     def get(self, request, kind, pk):
         document = services.document_of(self.person, kind, pk)
         services.view_event(request.user, ss_events.DOCUMENT_VIEWED, obj=document, kind=kind)
