@@ -16,6 +16,8 @@ class MobilizationConfig(AppConfig):
         from celery.signals import worker_ready
         from django.conf import settings
 
+        from . import events  # noqa: F401  (declares the named audit events)
+
         # Every two minutes the scheduler looks for issuing jobs that lost their worker (see notices.issuing).
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}

@@ -271,6 +271,17 @@ def acknowledge(principal, notice: Notice) -> Notice:
     return notice
 
 
+class PersonRequestsPostponement(notice_actions.RequestPostponement):
+    """The township office's Art. 31 step (same refusals citing the article, same history and event), asked by
+    the person themself: no staff user acts, the self-service session identified them and `notice_of()`
+    checked that the notice is theirs. The request waits for the MND unit's decision."""
+
+    anonymous_allowed = True
+
+
+PERSON_POSTPONE = PersonRequestsPostponement()
+
+
 def postpone(principal, notice: Notice, *, days, kind: str, reason: str, files=()) -> Postponement:
     """An Art. 31 request with documents, through the township office's workflow (same refusals, same article).
     It waits in the office's postponement worklist for a decision."""
@@ -279,9 +290,7 @@ def postpone(principal, notice: Notice, *, days, kind: str, reason: str, files=(
         raise ValidationError({"kind": [_("Choose the ground: illness or a major personal event.")]})
     try:
         with audit_context(principal), transaction.atomic():
-            postponement = notice_actions.request_postponement(
-                user=None, notice=notice, days=days, reason=reason, kind=kind, by_person=True
-            )
+            postponement = PERSON_POSTPONE.execute(None, notice, note=reason, days=days, reason=reason, kind=kind)
             save_documents(principal.reservist, notice, files, checked, DocumentPurpose.POSTPONEMENT, postponement)
             events.record(
                 ss_events.POSTPONEMENT_REQUESTED,
