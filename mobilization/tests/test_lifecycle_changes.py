@@ -96,9 +96,8 @@ def test_correction_makes_a_new_revision_and_alerts(users, run_on_commit):
     world = issued_order(users)
     new_day = datetime.date(2027, 4, 1)
     assert propose(users.staff, world.order, "correct").status_code == 400  # nothing to correct
-    response = propose(
-        users.staff, world.order, "correct", townships=["221"], report_date=new_day.isoformat(), assembly_point="汐止營區"
-    )
+    body = {"townships": ["221"], "report_date": new_day.isoformat(), "assembly_point": "汐止營區"}
+    response = propose(users.staff, world.order, "correct", **body)
     assert response.status_code == 201, response.content
     # a second change while one is standing is refused
     assert propose(users.staff, world.order, townships=["220"]).status_code == 409
@@ -180,10 +179,8 @@ def test_closing_freezes_the_yield_and_opens_a_case_per_absentee(users):
     assert api_client(users.county_a).get(CASES).json()["count"] == 2
     case = NoShowCase.objects.get(notice=world.notice("b2"))
     assert case.due_date == datetime.date.today() + datetime.timedelta(days=60)
-    assert api_client(users.county_b).post(f"{CASES}{case.pk}/steps/", {"step": "justified", "note": "x"}).status_code in (
-        403,
-        404,
-    )
+    step = {"step": "justified", "note": "x"}
+    assert api_client(users.county_b).post(f"{CASES}{case.pk}/steps/", step).status_code in (403, 404)
     assert clerk.post(f"{CASES}{case.pk}/steps/", {"step": "dance", "note": "x"}).status_code == 400
     body = clerk.post(f"{CASES}{case.pk}/steps/", {"step": "contact_attempted", "note": "電話未接"}).json()
     assert body["status"] == "open" and body["owner"] == users.township.username
