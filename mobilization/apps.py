@@ -10,6 +10,8 @@ class MobilizationConfig(AppConfig):
         (_("Call-up orders"), "mobilization:order-list", "mobilization.view_calluporder"),
         (_("Call-up rules"), "mobilization:policy", "mobilization.add_rulepolicy"),
         (_("Postponements"), "mobilization:postponement-list", "mobilization.view_postponement"),
+        (_("Exemptions"), "mobilization:exemption-list", "mobilization.view_exemption"),
+        (_("No-show cases"), "mobilization:case-list", "mobilization.view_noshowcase"),
     ]
 
     def ready(self):

@@ -55,7 +55,7 @@ class ProposeChange(Action):
             refusals.append(
                 Refusal("change.standing", _("A recall or correction of this order is already waiting or running."))
             )
-        if self.kind == ChangeKind.CORRECT:
+        if self.kind == ChangeKind.CORRECT and {"report_date", "report_time", "assembly_point"} & params.keys():
             if not (params.get("report_date") or params.get("report_time") or params.get("assembly_point")):
                 refusals.append(
                     Refusal(

@@ -1,0 +1,72 @@
+"""The end-of-call-up panels of the order page and the notice page (mobilization/lifecycle), as inclusion tags so
+those pages only include them: what to show comes from each step's Action.check_available()."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("mobilization/lifecycle/_order_panel.html", takes_context=True)
+def order_lifecycle_panel(context, order):
+    from mobilization.lifecycle import changes, closing, exemptions
+    from mobilization.lifecycle.api import yield_payload
+    from mobilization.lifecycle.forms import AreaForm, CorrectionForm, NoteForm, RecallForm
+    from mobilization.lifecycle.models import OrderChange
+    from mobilization.lifecycle.views import order_townships
+
+    request = context["request"]
+    user = request.user
+    panel = {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "order": order,
+        "show": order.status in ("issued", "closed", "recalled"),
+    }
+    if not panel["show"]:
+        return panel
+    if user.has_perm("mobilization.view_orderyield"):
+        panel["figures"] = yield_payload(user, order)
+    townships = order_townships(user, order)
+    panel["changes"] = [
+        (change, changes.ApproveChange().check_available(user, change))
+        for change in OrderChange.objects.for_user(user).filter(order=order).prefetch_related("townships")[:20]
+    ]
+    if exemptions.ExemptArea().check_available(user, order):
+        panel["area_form"] = AreaForm(townships=townships)
+    if changes.ProposeRecall().check_available(user, order):
+        panel["recall_form"] = RecallForm(townships=townships)
+        panel["correct_form"] = CorrectionForm(townships=townships)
+    if user.has_perm("mobilization.close_calluporder") and order.status == "issued":
+        panel["close_check"] = closing.CloseOrder().check_available(user, order)
+        panel["close_form"] = NoteForm()
+    return panel
+
+
+@register.inclusion_tag("mobilization/lifecycle/_notice_panel.html", takes_context=True)
+def notice_lifecycle_panel(context, notice):
+    from mobilization.lifecycle import closing, exemptions
+    from mobilization.lifecycle.forms import ExemptForm, NoteForm, ReleaseForm
+    from mobilization.lifecycle.models import Exemption, Gap
+
+    request = context["request"]
+    user = request.user
+    panel = {"request": request, "csrf_token": context.get("csrf_token"), "notice": notice}
+    panel["replaced_by"] = getattr(notice, "replaced_by", None) if hasattr(notice, "replaced_by") else None
+    panel["gap"] = Gap.objects.filter(notice=notice).select_related("replacement").first()
+    panel["exemptions"] = [
+        (e, exemptions.ApproveExemption().check_available(user, e))
+        for e in Exemption.objects.for_user(user)
+        .filter(notice=notice)
+        .select_related("ground")
+        .prefetch_related("documents")
+    ]
+    grant = user.has_perm("mobilization.decide_exemption")
+    step = exemptions.GrantExemption() if grant else exemptions.RequestExemption()
+    if step.check_available(user, notice):
+        panel["exempt_form"] = ExemptForm()
+        panel["exempt_grants"] = grant
+    if exemptions.ReleaseNotice().check_available(user, notice):
+        panel["release_form"] = ReleaseForm()
+    if closing.MarkAttendanceUnknown().check_available(user, notice):
+        panel["unknown_form"] = NoteForm()
+    return panel
