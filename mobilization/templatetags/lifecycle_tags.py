@@ -70,3 +70,25 @@ def notice_lifecycle_panel(context, notice):
     if closing.MarkAttendanceUnknown().check_available(user, notice):
         panel["unknown_form"] = NoteForm()
     return panel
+
+
+@register.inclusion_tag("mobilization/lifecycle/_forecast.html", takes_context=True)
+def yield_forecast(context, order, summary):
+    """Below the selection's shortfall: how many are expected to report, from measured yield."""
+    from mobilization.lifecycle.forecast import forecast
+
+    result = forecast(order, summary) if order is not None else None
+    return {"forecast": result, "township_names": context.get("township_names") or {}}
+
+
+@register.inclusion_tag("mobilization/lifecycle/_rates.html")
+def yield_rates():
+    """On the order form: the measured share of those called who reported, per mobilization type."""
+    from mobilization.lifecycle.forecast import rates_by_type
+
+    return {"rates": rates_by_type()}
+
+
+@register.filter
+def percent(value):
+    return "—" if value is None else f"{value * 100:.0f}%"

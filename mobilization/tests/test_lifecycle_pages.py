@@ -138,3 +138,24 @@ def test_closing_helper_computes_service_end(users):
     world = issued_order(users)
     assert closing.service_end(world.order) == world.order.report_date + datetime.timedelta(days=4)
     assert COUNTY_A
+
+
+def test_measured_yield_of_closed_orders_feeds_the_next_orders_preview(users, monkeypatch):
+    from mobilization.lifecycle import forecast
+    from mobilization.services import compute_summary
+
+    monkeypatch.setattr(forecast, "MIN_CALLED", 1)
+    first = issued_order(users, report_date=datetime.date(2026, 9, 1))
+    Notice.objects.filter(order=first.order).update(attendance="present")
+    Notice.objects.filter(pk=first.notice("b3").pk).update(attendance="absent")  # 3 of 4 report
+    closing.CloseOrder().execute(users.staff, first.order)
+    staff = logged_in(users.staff)
+    assert b'id="yield-rates"' in staff.get(reverse("mobilization:order-create")).content
+    second = issued_order(users, quota=2, title="第二梯次")
+    summary = compute_summary(second.order)
+    result = forecast.forecast(second.order, summary)
+    assert result["rate"] == 0.75 and result["suggested_call"] == 3  # ceil(2 / 0.75)
+    banqiao = next(r for r in result["by_township"] if r["measured"] and r["rate"] == 2 / 3)
+    assert banqiao["township_id"] == Notice.objects.filter(order=first.order, township__code="220").first().township_id
+    page = staff.get(reverse("mobilization:order-detail", args=[second.order.pk])).content.decode()
+    assert 'id="forecast-summary"' in page and "75%" in page
