@@ -401,3 +401,36 @@ class CaseCsvView(PortalPermissionMixin, View):
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="no-show-cases.csv"'
         return response
+
+
+class ChangeLettersView(PortalPermissionMixin, View):
+    """A township's withdrawal letters of a recall (one page per withdrawn notice), to print and post; parts of
+    BATCH_PAGES letters (`?part=2`)."""
+
+    permission_required = "mobilization.view_orderchange"
+    model = OrderChange
+
+    def get(self, request, pk, township):
+        from core.models import Region
+
+        from ..notices.choices import BATCH_PAGES
+        from .pdf import render_withdrawals
+
+        change = get_object_or_404(OrderChange.objects.for_user(request.user), pk=pk, kind="recall", status="done")
+        region = township_for(township)
+        if region is None or not Region.objects.for_user(request.user).filter(pk=region.pk).exists():
+            raise Http404
+        part = request.GET.get("part", "1")
+        part = int(part) if part.isdigit() and int(part) > 0 else 1
+        notices = list(
+            Notice.objects.for_user(request.user)
+            .filter(order_id=change.order_id, township=region, status="withdrawn", events__event="withdrawn")
+            .select_related("order", "reservist", "township__parent")
+            .order_by("delivery_seq", "id")
+            .distinct()[(part - 1) * BATCH_PAGES : part * BATCH_PAGES]
+        )
+        if not notices:
+            raise Http404
+        response = HttpResponse(render_withdrawals(notices), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="withdrawals-{change.pk}-{region.code}-{part}.pdf"'
+        return response

@@ -27,8 +27,13 @@ def order_lifecycle_panel(context, order):
     if user.has_perm("mobilization.view_orderyield"):
         panel["figures"] = yield_payload(user, order)
     townships = order_townships(user, order)
+    visible = {t.pk: t for t in townships}
     panel["changes"] = [
-        (change, changes.ApproveChange().check_available(user, change))
+        (
+            change,
+            changes.ApproveChange().check_available(user, change),
+            [visible[int(t)] for t in change.letters if int(t) in visible] if change.kind == "recall" else [],
+        )
         for change in OrderChange.objects.for_user(user).filter(order=order).prefetch_related("townships")[:20]
     ]
     if exemptions.ExemptArea().check_available(user, order):

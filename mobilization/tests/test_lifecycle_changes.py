@@ -200,3 +200,26 @@ def test_closing_is_refused_during_the_service_period(users):
     response = api_client(users.staff).post(f"{ORDERS}{world.order.pk}/close/", {}, format="json")
     assert response.status_code == 409 and response.json()["reasons"][0]["code"] == "order.in_service"
     assert CallUpOrder.objects.get(pk=world.order.pk).status == "issued" and not OrderYield.objects.exists()
+
+
+def test_readiness_report_counts_the_no_show_cases_per_county(users):
+    from reports.scope import ReportScope
+    from reports.sections import call_ups
+
+    world = issued_order(users, report_date=PAST)
+    Notice.objects.filter(order=world.order).update(attendance="present")
+    Notice.objects.filter(pk__in=[world.notice("b2").pk, world.notice("x1").pk]).update(attendance="absent")
+    api_client(users.staff).post(f"{ORDERS}{world.order.pk}/close/", {}, format="json")
+    case = NoShowCase.objects.get(notice=world.notice("b2"))
+    api_client(users.township).post(f"{CASES}{case.pk}/steps/", {"step": "unjustified", "note": "無理由"})
+    as_of = datetime.date.today()
+    nation = call_ups.gather(ReportScope.parse("nation"), as_of)["cases"]
+    assert (nation["open"], nation["referred"]) == (1, 1)
+    assert call_ups.gather(ReportScope.parse("TW-NWT"), as_of)["cases"]["referred"] == 1
+    assert call_ups.gather(ReportScope.parse("TW-TPE"), as_of)["cases"] == {
+        "open": 0,
+        "overdue": 0,
+        "justified": 0,
+        "referred": 0,
+        "public_notice": 0,
+    }

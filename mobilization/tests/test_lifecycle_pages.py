@@ -56,7 +56,16 @@ def test_order_page_shows_yield_and_lets_an_approver_decide_a_recall(users, djan
     with django_capture_on_commit_callbacks(execute=True):
         approver.post(reverse("mobilization:change-decide", args=[change.pk, "approve"]), {"comment": "准"})
     assert Notice.objects.get(pk=world.notice("x1").pk).status == "withdrawn"
-    assert 'data-withdrawn="1"' in approver.get(url).content.decode()
+    page = approver.get(url).content.decode()
+    assert 'data-withdrawn="1"' in page and 'class="letters" data-township="221"' in page
+    letters = approver.get(reverse("mobilization:change-letters", args=[change.pk, "221"]))
+    assert letters.status_code == 200 and letters.content.startswith(b"%PDF")
+    assert logged_in(users.county_b).get(
+        reverse("mobilization:change-letters", args=[change.pk, "221"])
+    ).status_code in (
+        403,
+        404,
+    )
 
 
 def test_close_shows_why_it_is_refused_and_cases_have_a_worklist_csv_and_steps(users):
