@@ -17,17 +17,20 @@ from .models import OrderYield
 MIN_CALLED = 20
 
 
-def measured(mobilization_type: str, township_ids=None) -> tuple[dict, float | None]:
-    """(township id -> rate, overall rate) from the closed orders of this type."""
-    rows = OrderYield.objects.filter(order__mobilization_type=mobilization_type, order__status="closed")
-    overall = rows.filter(township__isnull=True).aggregate(called=Sum("called"), reported=Sum("reported"))
-    rate_all = overall["reported"] / overall["called"] if overall["called"] else None
-    per = rows.filter(township__isnull=False)
-    if township_ids is not None:
-        per = per.filter(township_id__in=list(township_ids))
-    rates = {}
-    for row in per.values("township_id").annotate(called=Sum("called"), reported=Sum("reported")):
-        if row["called"] >= MIN_CALLED:
+def measured(mobilization_type: str) -> tuple[dict, float | None]:
+    """(township id -> rate, overall rate) from the closed orders of this type, in one grouped query (the total
+    rows, whose township is empty, give the overall rate)."""
+    rows = (
+        OrderYield.objects.filter(order__mobilization_type=mobilization_type, order__status="closed")
+        .values("township_id")
+        .annotate(called=Sum("called"), reported=Sum("reported"))
+        .order_by()
+    )
+    rates, rate_all = {}, None
+    for row in rows:
+        if row["township_id"] is None:
+            rate_all = row["reported"] / row["called"] if row["called"] else None
+        elif row["called"] >= MIN_CALLED:
             rates[row["township_id"]] = row["reported"] / row["called"]
     return rates, rate_all
 
@@ -72,12 +75,22 @@ def forecast(order, summary: dict | None) -> dict | None:
 
 
 def rates_by_type() -> list[dict]:
-    """The overall measured rate of each mobilization type (for the order form)."""
+    """The overall measured rate of each mobilization type (for the order form), in one query."""
     from reservists.choices import MobilizationType
 
-    out = []
-    for value, label in MobilizationType.choices:
-        _rates, rate = measured(value, township_ids=[])
-        if rate is not None:
-            out.append({"type": value, "label": label, "rate": rate})
-    return out
+    labels = dict(MobilizationType.choices)
+    rows = (
+        OrderYield.objects.filter(township__isnull=True, order__status="closed")
+        .values("order__mobilization_type")
+        .annotate(called=Sum("called"), reported=Sum("reported"))
+        .order_by("order__mobilization_type")
+    )
+    return [
+        {
+            "type": r["order__mobilization_type"],
+            "label": labels.get(r["order__mobilization_type"]),
+            "rate": r["reported"] / r["called"],
+        }
+        for r in rows
+        if r["called"]
+    ]

@@ -50,29 +50,42 @@ def order_lifecycle_panel(context, order):
 @register.inclusion_tag("mobilization/lifecycle/_notice_panel.html", takes_context=True)
 def notice_lifecycle_panel(context, notice):
     from mobilization.lifecycle import closing, exemptions
+    from mobilization.lifecycle.common import BINDING, OPEN
     from mobilization.lifecycle.forms import ExemptForm, NoteForm, ReleaseForm
     from mobilization.lifecycle.models import Exemption, Gap
 
     request = context["request"]
     user = request.user
     panel = {"request": request, "csrf_token": context.get("csrf_token"), "notice": notice}
-    panel["replaced_by"] = getattr(notice, "replaced_by", None) if hasattr(notice, "replaced_by") else None
-    panel["gap"] = Gap.objects.filter(notice=notice).select_related("replacement").first()
-    panel["exemptions"] = [
-        (e, exemptions.ApproveExemption().check_available(user, e))
-        for e in Exemption.objects.for_user(user)
-        .filter(notice=notice)
-        .select_related("ground")
-        .prefetch_related("documents")
-    ]
+    # Cheap tests first, so that an ordinary notice costs this panel no query at all (the page has a budget).
+    live = notice.order.status == "issued"
+    open_ = notice.status in OPEN
+    if notice.status in ("exempted", "withdrawn", "undeliverable"):
+        panel["gap"] = Gap.objects.filter(notice=notice).select_related("replacement").first()
+    history = context.get("history")
+    if history is None or any(str(row.get("code", "")).startswith("exempt") for row in history):
+        panel["exemptions"] = [
+            (e, exemptions.ApproveExemption().check_available(user, e))
+            for e in Exemption.objects.for_user(user)
+            .filter(notice=notice)
+            .select_related("ground")
+            .prefetch_related("documents")
+        ]
     grant = user.has_perm("mobilization.decide_exemption")
-    step = exemptions.GrantExemption() if grant else exemptions.RequestExemption()
-    if step.check_available(user, notice):
-        panel["exempt_form"] = ExemptForm()
-        panel["exempt_grants"] = grant
-    if exemptions.ReleaseNotice().check_available(user, notice):
+    if live and open_ and not notice.attendance and (grant or user.has_perm("mobilization.request_exemption")):
+        step = exemptions.GrantExemption() if grant else exemptions.RequestExemption()
+        if step.check_available(user, notice):
+            panel["exempt_form"] = ExemptForm()
+            panel["exempt_grants"] = grant
+    if live and open_ and not notice.attendance and grant and exemptions.ReleaseNotice().check_available(user, notice):
         panel["release_form"] = ReleaseForm()
-    if closing.MarkAttendanceUnknown().check_available(user, notice):
+    if (
+        live
+        and notice.status in BINDING
+        and not notice.attendance
+        and user.has_perm("mobilization.record_attendance")
+        and closing.MarkAttendanceUnknown().check_available(user, notice)
+    ):
         panel["unknown_form"] = NoteForm()
     return panel
 
