@@ -43,6 +43,9 @@ class Refusal:
     article: str | None = None
     item: str | None = None
     field: str | None = None
+    # An explicit HTTP status for this refusal (e.g. 400 for the law refusing what was asked, 403 for a
+    # regional user acting on a nationwide record); by default 409, or 400 when every refusal names a field.
+    status: int | None = None
 
     def as_dict(self) -> dict:
         data = {"code": self.code, "article": self.article, "item": self.item, "message": str(self.message)}
@@ -58,6 +61,8 @@ class Check:
     action: Action
     status: int = 200
     refusals: list[Refusal] = field(default_factory=list)
+    # Allowed because it is done already (e.g. acknowledging an acknowledged notice): execute() writes nothing.
+    done: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -101,12 +106,23 @@ class Action:
     # Whether the action needs a note (a reason) from the person; destructive steps do.
     requires_note: ClassVar[bool] = False
     timestamp_field: ClassVar[str | None] = "updated_at"
+    # The refusal code of a wrong state (apps keep their own stable codes, e.g. `order.wrong_status`).
+    state_code: ClassVar[str] = "state"
+    # Whether an anonymous caller may run it (a reservist on the verification page: the code is the key).
+    anonymous_allowed: ClassVar[bool] = False
 
     # ----- hooks --------------------------------------------------------------------------------
 
     def guard(self, user, obj, **params) -> list[Refusal]:
         """The domain's refusals (four-eyes, the law). Empty when allowed."""
         return []
+
+    def done(self, user, obj, **params) -> bool:
+        """True when the step has nothing to do (idempotent repeat): checked after permission, before state."""
+        return False
+
+    def validate(self, user, obj, **params) -> None:
+        """Input errors (raise ValidationError, 400), checked in execute() once the step itself is allowed."""
 
     def changes(self, user, obj, **params) -> dict:
         """Fields the guarded update sets together with the state."""
@@ -119,9 +135,13 @@ class Action:
     def after_commit(self, user, obj, result, **params) -> None:
         """Work to schedule once the transaction has committed (Celery tasks, alerts)."""
 
-    def describe(self, obj) -> dict:
+    def describe(self, obj, **params) -> dict:
         """Before/after data recorded beside the state (override to add fields that matter to an auditor)."""
         return {}
+
+    def target_state(self, user, obj, **params):
+        """The state the step leaves the object in (`to_state` unless the step decides by its input)."""
+        return self.to_state
 
     # ----- the mechanism ------------------------------------------------------------------------
 
@@ -133,27 +153,35 @@ class Action:
             return True
         return manager.for_user(user).filter(pk=obj.pk).exists()
 
-    def check(self, user, obj, *, note: str = "", require_note: bool = True, **params) -> Check:
+    def check(
+        self, user, obj, *, note: str = "", require_note: bool = True, in_scope: bool | None = None, **params
+    ) -> Check:
         if not getattr(user, "is_authenticated", False):
-            return Check(self, 403, [Refusal("permission", NOT_PERMITTED)])
-        if not self.in_scope(user, obj):
-            return Check(self, 404, [Refusal("scope", _("Not found."))])
-        if self.permission and not user.has_perm(self.permission):
-            return Check(self, 403, [Refusal("permission", NOT_PERMITTED)])
+            if not self.anonymous_allowed:
+                return Check(self, 403, [Refusal("permission", NOT_PERMITTED)])
+        else:
+            if not (self.in_scope(user, obj) if in_scope is None or not self.scoped else in_scope):
+                return Check(self, 404, [Refusal("scope", _("Not found."))])
+            if self.permission and not user.has_perm(self.permission):
+                return Check(self, 403, [Refusal("permission", NOT_PERMITTED)])
+        if self.done(user, obj, **params):
+            return Check(self, done=True)
         state = getattr(obj, self.state_field, None) if self.from_states is not None else None
         if self.from_states is not None and state not in self.from_states:
-            return Check(self, 409, [Refusal("state", self.state_refusal(obj))])
+            return Check(self, 409, [Refusal(self.state_code, self.state_refusal(obj))])
         refusals = list(self.guard(user, obj, **params))
         if self.requires_note and require_note and not str(note or "").strip():
             refusals.append(Refusal("note_required", _("Give a reason for this step."), field="note"))
         if refusals:
-            status = 400 if all(r.field for r in refusals) else 409
+            explicit = [r.status for r in refusals if r.status]
+            status = explicit[0] if explicit else (400 if all(r.field for r in refusals) else 409)
             return Check(self, status, refusals)
         return Check(self)
 
-    def check_available(self, user, obj) -> Check:
-        """For pages deciding whether to offer the form: everything but the input-dependent checks."""
-        return self.check(user, obj, require_note=False)
+    def check_available(self, user, obj, *, in_scope: bool | None = None) -> Check:
+        """For pages deciding whether to offer the form: everything but the input-dependent checks.
+        `in_scope` is the answer of the scope query when the caller has it already (see `available`)."""
+        return self.check(user, obj, require_note=False, in_scope=in_scope)
 
     def state_refusal(self, obj) -> str:
         display = getattr(obj, f"get_{self.state_field}_display", None)
@@ -171,28 +199,43 @@ class Action:
                 raise Http404
             if not result_check:
                 raise ActionRefused(result_check)
-            before = {self.state_field: getattr(fresh, self.state_field, None), **self.describe(fresh)}
-            changes = dict(self.changes(user, fresh, **params))
-            if self.to_state is not None:
-                changes[self.state_field] = self.to_state
+            if result_check.done:
+                return None
+            self.validate(user, fresh, note=note, **params)
+            before = {self.state_field: getattr(fresh, self.state_field, None), **self.describe(fresh, **params)}
+            changes = dict(self.changes(user, fresh, note=note, **params))
+            target = self.target_state(user, fresh, note=note, **params)
+            if target is not None:
+                changes[self.state_field] = target
             if changes:
                 if self.timestamp_field and any(f.name == self.timestamp_field for f in model._meta.fields):
                     changes.setdefault(self.timestamp_field, timezone.now())
                 guard = {"pk": fresh.pk}
                 if self.from_states is not None:
                     guard[f"{self.state_field}__in"] = list(self.from_states)
-                if model._default_manager.filter(**guard).update(**changes) != 1:
-                    raise TransitionRefused(STALE_STATE)
+                guarded_update(model._default_manager.filter(**guard), **changes)
                 for key, value in changes.items():
                     setattr(fresh, key, value)
                     setattr(obj, key, value)
             result = self.effect(user, fresh, note=note, **params)
-            after = {self.state_field: getattr(fresh, self.state_field, None), **self.describe(fresh)}
+            after = {self.state_field: getattr(fresh, self.state_field, None), **self.describe(fresh, **params)}
             events.record(self.event, user=user, obj=fresh, before=before, after=after, note=note)
             transaction.on_commit(lambda: self.after_commit(user, fresh, result, note=note, **params))
         return result
 
 
-def available(user, obj, actions) -> dict[str, Check]:
-    """name -> Check for each action in `actions` (a dict name -> Action); pages show the allowed ones."""
-    return {name: action.check_available(user, obj) for name, action in actions.items()}
+def guarded_update(queryset, **changes) -> None:
+    """The one guarded update: `queryset` (the row and the states it may be in) must match exactly one row,
+    which takes `changes`; otherwise nothing changes and the step is refused as stale (409)."""
+    if queryset.update(**changes) != 1:
+        raise TransitionRefused(STALE_STATE)
+
+
+def available(user, obj, actions, *, in_scope: bool | None = None) -> dict[str, Check]:
+    """name -> Check for each action in `actions` (a dict name -> Action); pages show the allowed ones.
+    The scope query runs once for all of them (they are about the same object), or not at all when the caller
+    fetched `obj` through the user's scoped queryset and says so with `in_scope=True`."""
+    scoped = [action for action in actions.values() if action.scoped]
+    if in_scope is None and scoped and getattr(user, "is_authenticated", False):
+        in_scope = scoped[0].in_scope(user, obj)
+    return {name: action.check_available(user, obj, in_scope=in_scope) for name, action in actions.items()}

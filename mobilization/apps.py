@@ -18,6 +18,8 @@ class MobilizationConfig(AppConfig):
         from celery.signals import worker_ready
         from django.conf import settings
 
+        from . import events  # noqa: F401  (declares the named audit events)
+
         # Every two minutes the scheduler looks for issuing jobs that lost their worker (see notices.issuing).
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}
@@ -31,9 +33,7 @@ class MobilizationConfig(AppConfig):
 
 def _resume_after_start(sender=None, **kwargs):
     """A worker that (re)starts asks for interrupted issuing jobs at once; a pool process does the work."""
-    from .tasks import resume_issuing
+    from .tasks import resume_issuing, resume_lifecycle
 
     resume_issuing.apply_async(kwargs={"worker_started": True}, retry=False)
-    from .lifecycle.tasks import resume_lifecycle
-
     resume_lifecycle.apply_async(kwargs={"worker_started": True}, retry=False)

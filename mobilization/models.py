@@ -227,7 +227,7 @@ class Candidate(models.Model):
     """One targeted reservist of one order, with the engine's decision and reasons.
 
     Derived data written in bulk by the selection (a million rows for a nationwide order), so it is NOT an
-    AuditedModel: exclusions, manual additions and order transitions are recorded with core.audit.log_event.
+    AuditedModel: exclusions, manual additions and order transitions are named events (mobilization/events.py).
     `township` and `specialty` are copied from the reservist so review and shortfall queries stay on this table.
     """
 

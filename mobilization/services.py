@@ -1,27 +1,31 @@
 """Workflows of the call-up: rule policy versions, eligibility, orders from draft to approval, selection, review.
 
-Each workflow checks permission, runs in a transaction, changes state with a guarded update, writes an
-audit event with its comment, and schedules background work on commit (STYLE.md).
+Each step is an Action (core/actions.py): permission first, then the state, then the guards (the user's area,
+four eyes, the law), one guarded update, a named audit event (events.py) and background work on commit. The
+functions below the actions are the same steps with the keyword arguments the pages, API and tasks use.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.audit import log_event
-from core.exceptions import STALE_STATE, TransitionRefused
+from core.actions import Action, Refusal, guarded_update
+from core.events import record
+from core.exceptions import TransitionRefused
 from core.jobs import create_job, enqueue
 from core.models import Region
 from core.scope import get_scope
 from reservists.models import Reservist
 
-from . import rules
+from . import events, rules
 from .choices import (
     CANCELLABLE_STATUSES,
     EDITABLE_STATUSES,
@@ -80,8 +84,16 @@ def publish_policy(*, user, effective_from, note: str = "", **values) -> RulePol
         )
         policy.full_clean()
         policy.save()
-        log_event(
-            user, policy, _("Policy version %(v)s published, effective %(d)s") % {"v": version, "d": effective_from}
+        record(
+            events.POLICY_PUBLISHED,
+            user=user,
+            obj=policy,
+            after={
+                "version": version,
+                "effective_from": effective_from,
+                **{f: getattr(policy, f) for f in POLICY_FIELDS},
+            },
+            note=note,
         )
     return policy
 
@@ -121,69 +133,223 @@ def target_township_ids(order: CallUpOrder) -> list[int] | None:
     return sorted(ids)
 
 
-def ensure_order_in_user_scope(user, order: CallUpOrder) -> None:
+def order_area_refusals(user, order: CallUpOrder) -> list[Refusal]:
     """Staff with assigned regions act only on orders aimed entirely within them (not on nationwide ones)."""
     scope = get_scope(user)
     if scope.nation:
-        return
+        return []
     regions = list(order.target_regions.all())
     if not regions:
-        raise TransitionRefused(_("A nationwide order can only be handled by nationwide staff."), status_code=403)
+        return [
+            Refusal(
+                "order.nationwide",
+                _("A nationwide order can only be handled by nationwide staff."),
+                status=403,
+            )
+        ]
     for region in regions:
         if region.pk not in scope.region_ids and region.parent_id not in scope.region_ids:
-            raise TransitionRefused(_("The order targets regions outside your area."), status_code=403)
+            return [Refusal("order.outside_area", _("The order targets regions outside your area."), status=403)]
+    return []
 
 
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
+def ensure_order_in_user_scope(user, order: CallUpOrder) -> None:
+    refusals = order_area_refusals(user, order)
+    if refusals:
+        raise TransitionRefused(refusals[0].message, reasons=[r.as_dict() for r in refusals], status_code=403)
 
 
-def _transition(order: CallUpOrder, old: set | str, new: str, **changes) -> None:
-    """Guarded update: exactly one row moves from an allowed state to `new`, or nothing changes."""
-    allowed = {old} if isinstance(old, str) else set(old)
-    changed = CallUpOrder.objects.filter(pk=order.pk, status__in=allowed).update(
-        status=new, updated_at=timezone.now(), **changes
-    )
-    if changed != 1:
-        raise TransitionRefused(STALE_STATE)
-    order.status = new
-    for key, value in changes.items():
-        setattr(order, key, value)
+class OrderAction(Action):
+    """A step of a call-up order. Regional staff act only on orders aimed within their area."""
+
+    model = CallUpOrder
+    state_code = "order.wrong_status"
+    verb = ""
+    within_area = True
+
+    def state_refusal(self, obj) -> str:
+        return _("An order in status “%(status)s” cannot be %(action)s.") % {
+            "status": obj.get_status_display(),
+            "action": self.verb,
+        }
+
+    def guard(self, user, obj, **params):
+        refusals = order_area_refusals(user, obj) if self.within_area and user is not None else []
+        return refusals + list(self.rules(user, obj, **params))
+
+    def rules(self, user, obj, **params) -> list[Refusal]:
+        return []
 
 
-def _refuse_unless(order: CallUpOrder, allowed, action: str) -> None:
-    if order.status not in allowed:
-        raise TransitionRefused(
-            _("An order in status “%(status)s” cannot be %(action)s.")
-            % {"status": order.get_status_display(), "action": action},
-            reasons=[{"article": None, "item": None, "code": "order.wrong_status", "message": order.status}],
-        )
+class EditOrder(OrderAction):
+    """An edit of a selected or rejected order makes its selection stale: back to draft."""
+
+    event = events.ORDER_EDITED.name
+    label = gettext_lazy("Edit")
+    permission = "mobilization.change_calluporder"
+    from_states = EDITABLE_STATUSES
+    to_state = OrderStatus.DRAFT
+
+    def state_refusal(self, obj) -> str:
+        return _("An order in status “%(status)s” can no longer be edited.") % {"status": obj.get_status_display()}
+
+    def done(self, user, obj, **params) -> bool:
+        return obj.status == OrderStatus.DRAFT
+
+
+class StartSelection(OrderAction):
+    event = events.ORDER_SELECTION_STARTED.name
+    label = gettext_lazy("Run selection")
+    permission = "mobilization.select_calluporder"
+    from_states = SELECTABLE_STATUSES
+    to_state = OrderStatus.SELECTING
+    verb = gettext_lazy("selected")
+
+    def effect(self, user, obj, **params):
+        job = create_job("mobilization.selection", user, params={"order": obj.pk})
+        CallUpOrder.objects.filter(pk=obj.pk).update(selection_job=job)
+        obj.selection_job = job
+        enqueue(job, select_candidates, obj.pk)
+        return job
+
+    def describe(self, obj, **params) -> dict:
+        return {"selection_job": obj.selection_job_id}
+
+
+class FinishSelection(OrderAction):
+    """The system's step once the selection job has stored the candidates (no person, no permission)."""
+
+    event = events.ORDER_SELECTED.name
+    permission = None
+    scoped = False
+    anonymous_allowed = True
+    within_area = False
+    from_states = {OrderStatus.SELECTING}
+    to_state = OrderStatus.SELECTED
+
+    def changes(self, user, obj, *, policy, summary, **params) -> dict:
+        return {"policy": policy, "summary": summary, "selected_at": timezone.now()}
+
+    def describe(self, obj, **params) -> dict:
+        return {"candidates": params.get("count"), "policy": obj.policy_id}
+
+
+class FailSelection(OrderAction):
+    event = events.ORDER_SELECTION_FAILED.name
+    permission = None
+    scoped = False
+    anonymous_allowed = True
+    within_area = False
+    from_states = {OrderStatus.SELECTING}
+    to_state = OrderStatus.FAILED
+
+
+class SubmitOrder(OrderAction):
+    event = events.ORDER_SUBMITTED.name
+    label = gettext_lazy("Submit for approval")
+    permission = "mobilization.submit_calluporder"
+    from_states = {OrderStatus.SELECTED}
+    to_state = OrderStatus.SUBMITTED
+    verb = gettext_lazy("submitted")
+
+    def rules(self, user, obj, **params):
+        refusals = []
+        if obj.mobilization_type == MobilizationType.GENERAL and not obj.order_reference.strip():
+            refusals.append(
+                Refusal(
+                    "art25.president_order_missing",
+                    _(
+                        "A General Mobilization is ordered by the President: enter the President's order "
+                        "reference first. The date and organisation of General Mobilization are ordered by the "
+                        "President."
+                    ),
+                    article="25",
+                    status=400,
+                )
+            )
+        if obj.has_overrides and not obj.override_justification.strip():
+            refusals.append(
+                Refusal(
+                    "order.override_justification",
+                    _("Raised limits need a justification."),
+                    article="27",
+                    field="override_justification",
+                    status=400,
+                )
+            )
+        return refusals
+
+    def changes(self, user, obj, **params) -> dict:
+        return {"submitted_by": user, "submitted_at": timezone.now()}
+
+
+def four_eyes_refusals(user, order: CallUpOrder) -> list[Refusal]:
+    if user.pk in (order.created_by_id, order.submitted_by_id):
+        return [
+            Refusal(
+                "order.same_person",
+                _(
+                    "The approver must be someone other than the person who drafted or submitted the order: "
+                    "you drafted or submitted this order."
+                ),
+            )
+        ]
+    return []
+
+
+class DecideOrder(OrderAction):
+    """Approve or reject: an approver who neither drafted nor submitted the order (four eyes)."""
+
+    permission = "mobilization.approve_calluporder"
+    from_states = {OrderStatus.SUBMITTED}
+    within_area = False
+
+    def rules(self, user, obj, **params):
+        return four_eyes_refusals(user, obj)
+
+    def changes(self, user, obj, *, note: str = "", **params) -> dict:
+        return {"decided_by": user, "decided_at": timezone.now(), "decision_comment": note}
+
+
+class ApproveOrder(DecideOrder):
+    event = events.ORDER_APPROVED.name
+    label = gettext_lazy("Approve")
+    to_state = OrderStatus.APPROVED
+    verb = gettext_lazy("approved")
+
+
+class RejectOrder(DecideOrder):
+    event = events.ORDER_REJECTED.name
+    label = gettext_lazy("Reject")
+    to_state = OrderStatus.REJECTED
+    verb = gettext_lazy("rejected")
+
+
+class CancelOrder(OrderAction):
+    event = events.ORDER_CANCELLED.name
+    label = gettext_lazy("Cancel the order")
+    permission = "mobilization.cancel_calluporder"
+    from_states = CANCELLABLE_STATUSES
+    to_state = OrderStatus.CANCELLED
+    verb = gettext_lazy("cancelled")
+
+
+EDIT = EditOrder()
+SELECT = StartSelection()
+SUBMIT = SubmitOrder()
+APPROVE = ApproveOrder()
+REJECT = RejectOrder()
+CANCEL = CancelOrder()
+# The steps a person takes on the order page (name -> action); pages and the API dispatch on these names.
+ORDER_ACTIONS = {"select": SELECT, "submit": SUBMIT, "approve": APPROVE, "reject": REJECT, "cancel": CANCEL}
 
 
 def mark_edited(*, user, order: CallUpOrder) -> None:
-    """An edit of a selected or rejected order makes its selection stale: back to draft."""
-    if order.status not in EDITABLE_STATUSES:
-        raise TransitionRefused(
-            _("An order in status “%(status)s” can no longer be edited.") % {"status": order.get_status_display()}
-        )
-    if order.status != OrderStatus.DRAFT:
-        _transition(order, order.status, OrderStatus.DRAFT)
-        log_event(user, order, _("Edited; back to draft"))
+    EDIT.execute(user, order)
 
 
 def start_selection(*, user, order: CallUpOrder, comment: str = ""):
-    _require(user, "mobilization.select_calluporder")
-    ensure_order_in_user_scope(user, order)
-    _refuse_unless(order, SELECTABLE_STATUSES, _("selected"))
-    from .tasks import select_candidates
-
-    with transaction.atomic():
-        job = create_job("mobilization.selection", user, params={"order": order.pk})
-        _transition(order, order.status, OrderStatus.SELECTING, selection_job=job)
-        log_event(user, order, comment or _("Selection started"), after={"status": OrderStatus.SELECTING})
-        enqueue(job, select_candidates, order.pk)
-    return job
+    return SELECT.execute(user, order, note=comment)
 
 
 def run_selection(order_id: int, job_id: int | None = None) -> int:
@@ -208,107 +374,52 @@ def run_selection(order_id: int, job_id: int | None = None) -> int:
             categories=order.target_categories,
             specialties=order.target_specialties,
         )
-        summary = compute_summary(order)
-        changed = CallUpOrder.objects.filter(pk=order.pk, status=OrderStatus.SELECTING).update(
-            status=OrderStatus.SELECTED,
-            policy=policy,
-            summary=summary,
-            selected_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-        if changed != 1:
-            raise TransitionRefused(STALE_STATE)
-        log_event(None, order, _("Selection finished: %(n)s candidates") % {"n": count}, after={"status": "selected"})
+        FinishSelection().execute(None, order, policy=policy, summary=compute_summary(order), count=count)
     return count
 
 
 def selection_failed(order_id: int, error: str) -> None:
     order = CallUpOrder.objects.filter(pk=order_id).first()
-    if order is None:
-        return
-    if CallUpOrder.objects.filter(pk=order_id, status=OrderStatus.SELECTING).update(status=OrderStatus.FAILED):
-        log_event(None, order, _("Selection failed: %(e)s") % {"e": error}, after={"status": "failed"})
+    action = FailSelection()
+    if order is not None and action.check(None, order):
+        action.execute(None, order, note=error)
+
+
+@shared_task(name="mobilization.tasks.select_candidates", acks_late=True)
+def select_candidates(job_id: int, order_id: int) -> None:
+    """Evaluate the order's target population and store its candidates (idempotent: it replaces them)."""
+    from core import jobs
+
+    try:
+        with jobs.running(job_id):
+            count = run_selection(order_id, job_id)
+            jobs.set_progress(job_id, done=2, total=2, message=str(count))
+    except Exception as exc:
+        selection_failed(order_id, str(exc) or type(exc).__name__)
+        if not eager():
+            raise
+
+
+def eager() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
 
 
 def submit(*, user, order: CallUpOrder, comment: str = "") -> None:
-    _require(user, "mobilization.submit_calluporder")
-    ensure_order_in_user_scope(user, order)
-    _refuse_unless(order, {OrderStatus.SELECTED}, _("submitted"))
-    if order.mobilization_type == MobilizationType.GENERAL and not order.order_reference.strip():
-        raise TransitionRefused(
-            _("A General Mobilization is ordered by the President: enter the President's order reference first."),
-            reasons=[
-                {
-                    "article": "25",
-                    "item": None,
-                    "code": "art25.president_order_missing",
-                    "message": _("The date and organisation of General Mobilization are ordered by the President."),
-                }
-            ],
-            status_code=400,
-        )
-    if order.has_overrides and not order.override_justification.strip():
-        raise TransitionRefused(_("Raised limits need a justification."), status_code=400)
-    with transaction.atomic():
-        _transition(order, OrderStatus.SELECTED, OrderStatus.SUBMITTED, submitted_by=user, submitted_at=timezone.now())
-        log_event(user, order, comment or _("Submitted for approval"), after={"status": "submitted"})
-
-
-def _four_eyes(user, order: CallUpOrder) -> None:
-    if user.pk in (order.created_by_id, order.submitted_by_id):
-        raise TransitionRefused(
-            _("The approver must be someone other than the person who drafted or submitted the order."),
-            reasons=[
-                {
-                    "article": None,
-                    "item": None,
-                    "code": "order.same_person",
-                    "message": _("You drafted or submitted this order."),
-                }
-            ],
-            status_code=409,
-        )
+    SUBMIT.execute(user, order, note=comment)
 
 
 def approve(*, user, order: CallUpOrder, comment: str = "") -> None:
-    _four_eyes(user, order)
-    _require(user, "mobilization.approve_calluporder")
-    _refuse_unless(order, {OrderStatus.SUBMITTED}, _("approved"))
-    with transaction.atomic():
-        _transition(
-            order,
-            OrderStatus.SUBMITTED,
-            OrderStatus.APPROVED,
-            decided_by=user,
-            decided_at=timezone.now(),
-            decision_comment=comment,
-        )
-        log_event(user, order, comment or _("Approved"), after={"status": "approved"})
+    APPROVE.execute(user, order, note=comment)
 
 
 def reject(*, user, order: CallUpOrder, comment: str = "") -> None:
-    _four_eyes(user, order)
-    _require(user, "mobilization.approve_calluporder")
-    _refuse_unless(order, {OrderStatus.SUBMITTED}, _("rejected"))
-    with transaction.atomic():
-        _transition(
-            order,
-            OrderStatus.SUBMITTED,
-            OrderStatus.REJECTED,
-            decided_by=user,
-            decided_at=timezone.now(),
-            decision_comment=comment,
-        )
-        log_event(user, order, comment or _("Rejected"), after={"status": "rejected"})
+    REJECT.execute(user, order, note=comment)
 
 
 def cancel(*, user, order: CallUpOrder, comment: str = "") -> None:
-    _require(user, "mobilization.cancel_calluporder")
-    ensure_order_in_user_scope(user, order)
-    _refuse_unless(order, CANCELLABLE_STATUSES, _("cancelled"))
-    with transaction.atomic():
-        _transition(order, CANCELLABLE_STATUSES, OrderStatus.CANCELLED)
-        log_event(user, order, comment or _("Cancelled"), after={"status": "cancelled"})
+    CANCEL.execute(user, order, note=comment)
 
 
 # ----- review --------------------------------------------------------------------------------------
@@ -355,53 +466,95 @@ def refresh_summary(order: CallUpOrder) -> None:
     CallUpOrder.objects.filter(pk=order.pk).update(summary=order.summary)
 
 
-def set_excluded(*, user, order: CallUpOrder, candidate: Candidate, excluded: bool, reason: str) -> Candidate:
-    _require(user, "mobilization.change_candidate")
-    ensure_order_in_user_scope(user, order)
-    _refuse_unless(order, REVIEW_STATUSES, _("reviewed"))
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Give the reason for the change.")]})
-    with transaction.atomic():
-        changed = Candidate.objects.filter(pk=candidate.pk, order_id=order.pk, excluded=not excluded).update(
-            excluded=excluded, exclusion_reason=reason if excluded else ""
+class ReviewCandidates(OrderAction):
+    """Exclude, include or add a person while the order's selection is under review (recorded on the order)."""
+
+    permission = "mobilization.change_candidate"
+    from_states = REVIEW_STATUSES
+    verb = gettext_lazy("reviewed")
+
+    def validate(self, user, obj, *, reason: str = "", **params) -> None:
+        if not (reason or "").strip():
+            raise ValidationError({"reason": [_("Give the reason for the change.")]})
+
+
+class SetExcluded(ReviewCandidates):
+    excluded = True
+
+    def describe(self, obj, *, candidate, **params) -> dict:
+        return {"candidate": candidate.pk, "reservist": candidate.reservist_id, "excluded": candidate.excluded}
+
+    def effect(self, user, obj, *, candidate, reason: str, **params):
+        guarded_update(
+            Candidate.objects.filter(pk=candidate.pk, order_id=obj.pk, excluded=not self.excluded),
+            excluded=self.excluded,
+            exclusion_reason=reason if self.excluded else "",
         )
-        if changed != 1:
-            raise TransitionRefused(STALE_STATE)
-        candidate.excluded = excluded
-        candidate.exclusion_reason = reason if excluded else ""
-        message = _("Excluded reservist %(id)s: %(r)s") if excluded else _("Re-included reservist %(id)s: %(r)s")
-        log_event(user, order, message % {"id": candidate.reservist_id, "r": reason}, after={"candidate": candidate.pk})
-        refresh_summary(order)
+        candidate.excluded = self.excluded
+        candidate.exclusion_reason = reason if self.excluded else ""
+        refresh_summary(obj)
+        return candidate
+
+
+class ExcludeCandidate(SetExcluded):
+    event = events.CANDIDATE_EXCLUDED.name
+    label = gettext_lazy("Exclude")
+    excluded = True
+
+
+class IncludeCandidate(SetExcluded):
+    event = events.CANDIDATE_INCLUDED.name
+    label = gettext_lazy("Include again")
+    excluded = False
+
+
+class AddCandidate(ReviewCandidates):
+    """Add a person outside the target by hand: the engine still decides and explains their eligibility."""
+
+    event = events.CANDIDATE_ADDED.name
+    label = gettext_lazy("Add to the order")
+
+    def validate(self, user, obj, *, reservist, reason: str = "", **params) -> None:
+        super().validate(user, obj, reason=reason)
+        if Candidate.objects.filter(order_id=obj.pk, reservist_id=reservist.pk).exists():
+            raise ValidationError({"reservist": [_("This reservist is already a candidate of the order.")]})
+
+    def describe(self, obj, *, reservist, **params) -> dict:
+        return {"reservist": reservist.pk}
+
+    def effect(self, user, obj, *, reservist, reason: str, **params):
+        from . import selection
+
+        policy = policy_for(obj.report_date)
+        selection.insert_candidates(
+            order_id=obj.pk,
+            proposal=obj.proposal(),
+            policy=policy.params(),
+            overrides=obj.overrides(),
+            reservist_ids=[reservist.pk],
+            added_manually=True,
+        )
+        candidate = Candidate.objects.get(order_id=obj.pk, reservist_id=reservist.pk)
+        if candidate.decision in (Decision.ELIGIBLE, Decision.LATER):
+            last = Candidate.objects.filter(order_id=obj.pk).exclude(pk=candidate.pk).aggregate(m=Max("rank"))["m"]
+            candidate.rank = (last or 0) + 1
+        candidate.added_reason = reason
+        candidate.save(update_fields=["rank", "added_reason"])
+        refresh_summary(obj)
+        return candidate
+
+
+EXCLUDE = ExcludeCandidate()
+INCLUDE = IncludeCandidate()
+ADD = AddCandidate()
+CANDIDATE_ACTIONS = {"exclude": EXCLUDE, "include": INCLUDE, "add": ADD}
+
+
+def set_excluded(*, user, order: CallUpOrder, candidate: Candidate, excluded: bool, reason: str) -> Candidate:
+    action = EXCLUDE if excluded else INCLUDE
+    action.execute(user, order, note=reason, candidate=candidate, reason=reason)
     return candidate
 
 
 def add_candidate(*, user, order: CallUpOrder, reservist: Reservist, reason: str) -> Candidate:
-    """Add a person outside the target by hand: the engine still decides and explains their eligibility."""
-    from . import selection
-
-    _require(user, "mobilization.change_candidate")
-    ensure_order_in_user_scope(user, order)
-    _refuse_unless(order, REVIEW_STATUSES, _("reviewed"))
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Give the reason for the change.")]})
-    if Candidate.objects.filter(order_id=order.pk, reservist_id=reservist.pk).exists():
-        raise ValidationError({"reservist": [_("This reservist is already a candidate of the order.")]})
-    policy = policy_for(order.report_date)
-    with transaction.atomic():
-        selection.insert_candidates(
-            order_id=order.pk,
-            proposal=order.proposal(),
-            policy=policy.params(),
-            overrides=order.overrides(),
-            reservist_ids=[reservist.pk],
-            added_manually=True,
-        )
-        candidate = Candidate.objects.get(order_id=order.pk, reservist_id=reservist.pk)
-        if candidate.decision in (Decision.ELIGIBLE, Decision.LATER):
-            last = Candidate.objects.filter(order_id=order.pk).exclude(pk=candidate.pk).aggregate(m=Max("rank"))["m"]
-            candidate.rank = (last or 0) + 1
-        candidate.added_reason = reason
-        candidate.save(update_fields=["rank", "added_reason"])
-        log_event(user, order, _("Added reservist %(id)s by hand: %(r)s") % {"id": reservist.pk, "r": reason})
-        refresh_summary(order)
-    return candidate
+    return ADD.execute(user, order, note=reason, reservist=reservist, reason=reason)

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.actions import available
 from core.exceptions import TransitionRefused
 from core.scope import get_scope, get_scoped_or_404
 from core.views import PortalPermissionMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
@@ -101,7 +102,12 @@ class OrderDetailView(ScopedDetailView):
     template_name = "mobilization/order_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("created_by", "submitted_by", "decided_by", "policy")
+        return (
+            super()
+            .get_queryset()
+            .select_related("created_by", "submitted_by", "decided_by", "policy")
+            .prefetch_related("target_regions")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -127,6 +133,7 @@ class OrderDetailView(ScopedDetailView):
                 rows = rows[:PAGE]
                 next_after = rows[-1].pk
         summary = visible_summary(user, order)
+        checks = order_checks(user, order)
         context.update(
             candidates=rows,
             next_after=next_after,
@@ -137,14 +144,9 @@ class OrderDetailView(ScopedDetailView):
             township_names=township_names(summary),
             comment_form=CommentForm(),
             change_form=CandidateChangeForm(),
-            can_edit=user.has_perm("mobilization.change_calluporder") and order.status in services.EDITABLE_STATUSES,
-            can_select=user.has_perm("mobilization.select_calluporder")
-            and order.status in services.SELECTABLE_STATUSES,
-            can_submit=user.has_perm("mobilization.submit_calluporder") and order.status == OrderStatus.SELECTED,
-            can_cancel=user.has_perm("mobilization.cancel_calluporder")
-            and order.status in services.CANCELLABLE_STATUSES,
-            can_review=user.has_perm("mobilization.change_candidate") and order.status == OrderStatus.SELECTED,
-            can_approve=user.has_perm("mobilization.approve_calluporder") and order.status == OrderStatus.SUBMITTED,
+            actions=checks,
+            can_edit=checks["edit"].allowed,
+            can_review=checks["exclude"].allowed,
         )
         return context
 
@@ -183,21 +185,27 @@ class ApprovalView(ScopedDetailView):
             summary=visible_summary(user, order),
             decisions=Decision.choices,
             comment_form=CommentForm(),
-            can_approve=user.has_perm("mobilization.approve_calluporder") and order.status == OrderStatus.SUBMITTED,
-            same_person=user.pk in (order.created_by_id, order.submitted_by_id),
+            actions=available(user, order, {"approve": services.APPROVE, "reject": services.REJECT}, in_scope=True),
             policy=order.policy or services.policy_for(order.report_date),
         )
         context["township_names"] = township_names(context["summary"])
         return context
 
 
-ACTIONS = {
-    "select": services.start_selection,
-    "submit": services.submit,
-    "approve": services.approve,
-    "reject": services.reject,
-    "cancel": services.cancel,
-}
+def order_checks(user, order) -> dict:
+    """name -> Check of every step the order page offers: the page shows a button exactly when it is allowed."""
+    from .notices.issuing import ISSUE
+
+    steps = {"edit": services.EDIT, **services.ORDER_ACTIONS, **services.CANDIDATE_ACTIONS, "issue": ISSUE}
+    return available(user, order, steps, in_scope=True)  # the page read the order through its scoped queryset
+
+
+def raise_if_forbidden(exc: TransitionRefused) -> None:
+    """A page turns a refusal for want of permission into 403 and one outside the user's area into 404."""
+    if exc.status_code == 403:
+        raise PermissionDenied(str(exc.message))
+    if exc.status_code == 404:
+        raise Http404
 
 
 def order_action(request, pk, name):
@@ -206,14 +214,15 @@ def order_action(request, pk, name):
         return HttpResponseNotAllowed(["POST"])
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
-    if name not in ACTIONS:
+    if name not in services.ORDER_ACTIONS:
         raise PermissionDenied
     order = get_scoped_or_404(CallUpOrder.objects, request.user, "mobilization.view_calluporder", pk=pk)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        result = ACTIONS[name](user=request.user, order=order, comment=comment)
+        result = services.ORDER_ACTIONS[name].execute(request.user, order, note=comment)
     except TransitionRefused as exc:
+        raise_if_forbidden(exc)
         messages.error(request, " ".join([str(exc.message)] + [str(r.get("message", "")) for r in exc.reasons]))
     else:
         messages.success(request, _("Done: %(status)s.") % {"status": order.get_status_display()})
@@ -247,6 +256,7 @@ def candidate_change(request, pk, name):
         else:
             raise PermissionDenied
     except TransitionRefused as exc:
+        raise_if_forbidden(exc)
         messages.error(request, str(exc.message))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

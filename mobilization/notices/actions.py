@@ -1,8 +1,8 @@
 """Workflow steps on notices: delivery, acknowledgement, attendance on report day, Art. 31 postponements.
 
-Each step checks permission and scope, runs in a transaction with a guarded update (the notice must still be
-in a state the step allows), and writes the notice's history (NoticeEvent); the row triggers write the audit log.
-A refusal raises TransitionRefused with reasons like the rules engine's (article, item, code, message).
+Each step is an Action (core/actions.py): permission and scope first, then the notice's state, then the guards
+(the order is live, Art. 31), one guarded update, the notice's history (NoticeEvent) and a named audit event
+(events.py). A refusal raises ActionRefused with reasons like the rules engine's (article, item, code, message).
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.exceptions import STALE_STATE, TransitionRefused
-from core.scope import ensure_in_scope
+from core.actions import Action, Refusal
+from core.audit import audit_context
+from core.events import record
+from core.exceptions import TransitionRefused
 from reservists.choices import MobilizationType, ServiceSource
 from reservists.models import ServiceRecord
 
+from .. import events
 from ..choices import OrderStatus
 from . import delivery
 from .choices import (
@@ -45,78 +49,173 @@ POSTPONABLE_TYPES = {
 }
 
 
-def _require(user, perm: str, notice: Notice) -> None:
-    if user is None or not user.has_perm(perm):
-        raise PermissionDenied
-    ensure_in_scope(user, notice)
-
-
 def _user_fields(user) -> dict:
     if user is None or not getattr(user, "is_authenticated", False):
         return {"user": None, "user_name": ""}
     return {"user": user, "user_name": user.get_username()}
 
 
-def _refuse(message, code: str, article: str | None = None, item: str | None = None, status_code: int = 409):
-    raise TransitionRefused(
-        message,
-        reasons=[{"article": article, "item": item, "code": code, "message": message}],
-        status_code=status_code,
-    )
+def order_live_refusals(order) -> list[Refusal]:
+    if order.status not in LIVE_ORDER:
+        return [
+            Refusal(
+                "order.wrong_status",
+                _("The order of this notice is “%(s)s”: nothing more can be recorded on it.")
+                % {"s": order.get_status_display()},
+            )
+        ]
+    return []
 
 
 def _order_live(notice: Notice) -> None:
-    if notice.order.status not in LIVE_ORDER:
-        _refuse(
-            _("The order of this notice is “%(s)s”: nothing more can be recorded on it.")
-            % {"s": notice.order.get_status_display()},
-            "order.wrong_status",
+    refusals = order_live_refusals(notice.order)
+    if refusals:
+        raise TransitionRefused(refusals[0].message, reasons=[r.as_dict() for r in refusals])
+
+
+class NoticeAction(Action):
+    """A step on one notice while its order is live; each step also writes the notice's history (NoticeEvent)."""
+
+    model = Notice
+    state_code = "notice.wrong_status"
+    history_event = ""
+
+    def state_refusal(self, obj) -> str:
+        return _("A notice that is “%(s)s” cannot be marked %(new)s.") % {
+            "s": obj.get_status_display(),
+            "new": NoticeStatus(self.to_state).label if self.to_state else self.label,
+        }
+
+    def guard(self, user, obj, **params):
+        return order_live_refusals(obj.order) + list(self.rules(user, obj, **params))
+
+    def rules(self, user, obj, **params) -> list[Refusal]:
+        return []
+
+    def changes(self, user, obj, **params) -> dict:
+        return {"status_changed_at": timezone.now()} if self.to_state else {}
+
+    def describe(self, obj, **params) -> dict:
+        return {"report_date": obj.report_date, "revision": obj.revision, "attendance": obj.attendance}
+
+    def history(self, user, obj, *, note: str = "", channel: str = "", event: str = ""):
+        NoticeEvent.objects.create(
+            notice=obj,
+            status=obj.status,
+            event=event or self.history_event or obj.status,
+            channel=channel,
+            note=note,
+            **_user_fields(user),
         )
 
 
-def _move(notice: Notice, allowed: set, new: str, *, user, event: str, channel: str = "", note: str = "") -> None:
-    now = timezone.now()
-    changed = Notice.objects.filter(pk=notice.pk, status__in=allowed).update(
-        status=new, status_changed_at=now, updated_at=now
-    )
-    if changed != 1:
-        raise TransitionRefused(STALE_STATE)
-    notice.status = new
-    notice.status_changed_at = now
-    NoticeEvent.objects.create(notice=notice, status=new, event=event, channel=channel, note=note, **_user_fields(user))
+class DeliverNotice(NoticeAction):
+    """A township clerk records hand delivery."""
+
+    event = events.NOTICE_DELIVERED.name
+    label = gettext_lazy("Delivered")
+    permission = "mobilization.deliver_notice"
+    from_states = DELIVERABLE
+    to_state = NoticeStatus.DELIVERED
+
+    def effect(self, user, obj, *, note: str = "", channel: str = Channel.HAND, **params):
+        self.history(user, obj, note=note, channel=channel)
+        return obj
 
 
-# ----- delivery ------------------------------------------------------------------------------------
+class MarkUndeliverable(DeliverNotice):
+    """The notice could not be delivered, with the reason."""
+
+    event = events.NOTICE_UNDELIVERABLE.name
+    label = gettext_lazy("Undeliverable")
+    from_states = UNDELIVERABLE_FROM
+    to_state = NoticeStatus.UNDELIVERABLE
+
+    def validate(self, user, obj, *, note: str = "", **params) -> None:
+        if not (note or "").strip():
+            raise ValidationError({"note": [_("Say why the notice could not be delivered.")]})
+
+
+class AcknowledgeNotice(NoticeAction):
+    """The reservist confirms receipt: on the verification page (no user: the code is the key) or via a clerk."""
+
+    event = events.NOTICE_ACKNOWLEDGED.name
+    label = gettext_lazy("Acknowledge")
+    permission = "mobilization.deliver_notice"
+    anonymous_allowed = True
+    from_states = ACKNOWLEDGEABLE
+    to_state = NoticeStatus.ACKNOWLEDGED
+    history_event = "acknowledged"
+
+    def done(self, user, obj, **params) -> bool:
+        return obj.status == NoticeStatus.ACKNOWLEDGED and not order_live_refusals(obj.order)
+
+    def state_refusal(self, obj) -> str:
+        return _("A notice that is “%(s)s” cannot be acknowledged.") % {"s": obj.get_status_display()}
+
+    def effect(self, user, obj, *, note: str = "", via: str = "portal", **params):
+        self.history(user, obj, note=note or via)
+        return obj
+
+
+class RecordAttendance(NoticeAction):
+    """Present or absent on report day. Presence is a service record (it counts toward the caps of
+    Art. 26-28); correcting a presence to absence removes that record again."""
+
+    event = events.NOTICE_ATTENDANCE_RECORDED.name
+    label = gettext_lazy("Record attendance")
+    permission = "mobilization.record_attendance"
+    state_field = "attendance"
+
+    def done(self, user, obj, *, attended=None, **params) -> bool:
+        return attended is not None and obj.attendance == (Attendance.PRESENT if attended else Attendance.ABSENT)
+
+    def changes(self, user, obj, *, attended: bool, **params) -> dict:
+        return {
+            "attendance": Attendance.PRESENT if attended else Attendance.ABSENT,
+            "attendance_recorded_at": timezone.now(),
+        }
+
+    def effect(self, user, obj, *, attended: bool, note: str = "", **params):
+        order = obj.order
+        if attended:
+            ServiceRecord.objects.create(
+                reservist_id=obj.reservist_id,
+                mobilization_type=order.mobilization_type,
+                start_date=obj.report_date,
+                days=order.days,
+                source=ServiceSource.PORTAL,
+                reference=obj.number,
+            )
+        else:
+            ServiceRecord.objects.filter(
+                reservist_id=obj.reservist_id, source=ServiceSource.PORTAL, reference=obj.number
+            ).delete()
+        self.history(user, obj, note=note, event=f"attendance.{obj.attendance}")
+        return obj
+
+
+DELIVER = DeliverNotice()
+UNDELIVERABLE = MarkUndeliverable()
+ACKNOWLEDGE = AcknowledgeNotice()
+ATTENDANCE = RecordAttendance()
 
 
 def deliver(*, user, notice: Notice, delivered: bool = True, note: str = "", channel: str = Channel.HAND) -> Notice:
     """A township clerk records hand delivery (or that the notice could not be delivered, with the reason)."""
-    _require(user, "mobilization.deliver_notice", notice)
-    _order_live(notice)
-    if not delivered and not note.strip():
-        raise ValidationError({"note": [_("Say why the notice could not be delivered.")]})
-    allowed = DELIVERABLE if delivered else UNDELIVERABLE_FROM
-    if notice.status not in allowed:
-        _refuse(
-            _("A notice that is “%(s)s” cannot be marked %(new)s.")
-            % {
-                "s": notice.get_status_display(),
-                "new": NoticeStatus.DELIVERED.label if delivered else NoticeStatus.UNDELIVERABLE.label,
-            },
-            "notice.wrong_status",
-        )
-    with transaction.atomic():
-        new = NoticeStatus.DELIVERED if delivered else NoticeStatus.UNDELIVERABLE
-        _move(notice, allowed, new, user=user, event=new, channel=channel, note=note)
+    (DELIVER if delivered else UNDELIVERABLE).execute(user, notice, note=note, channel=channel)
     return notice
 
 
-def deliver_many(*, user, notices, note: str = "", channel: str = Channel.HAND) -> int:
-    """Bulk hand delivery: every notice of `notices` (a queryset, already scoped) still open is delivered."""
-    if not user.has_perm("mobilization.deliver_notice"):
+def deliver_many(*, user, order, notices, note: str = "", channel: str = Channel.HAND) -> int:
+    """Bulk hand delivery: every notice of `notices` (a queryset, already scoped) still open is delivered.
+
+    The set-based form of DeliverNotice: one UPDATE of the rows still in a deliverable state of a live order,
+    one history row per notice, and one named event on the order with the count."""
+    if not user.has_perm(DELIVER.permission):
         raise PermissionDenied
     now = timezone.now()
-    with transaction.atomic():
+    with audit_context(user, reason=note), transaction.atomic():
         ids = list(
             notices.filter(status__in=DELIVERABLE, order__status__in=LIVE_ORDER)
             .select_for_update(of=("self",))
@@ -133,23 +232,13 @@ def deliver_many(*, user, notices, note: str = "", channel: str = Channel.HAND) 
             ],
             batch_size=2000,
         )
+        record(events.ORDER_NOTICES_DELIVERED, user=user, obj=order, after={"delivered": len(ids)}, note=note)
     return len(ids)
 
 
 def acknowledge(*, user, notice: Notice, via: str = "portal", note: str = "") -> Notice:
     """The reservist confirms receipt: on the verification page (user None) or through a clerk."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        _require(user, "mobilization.deliver_notice", notice)
-    _order_live(notice)
-    if notice.status == NoticeStatus.ACKNOWLEDGED:
-        return notice
-    if notice.status not in ACKNOWLEDGEABLE:
-        _refuse(
-            _("A notice that is “%(s)s” cannot be acknowledged.") % {"s": notice.get_status_display()},
-            "notice.wrong_status",
-        )
-    with transaction.atomic():
-        _move(notice, ACKNOWLEDGEABLE, NoticeStatus.ACKNOWLEDGED, user=user, event="acknowledged", note=note or via)
+    ACKNOWLEDGE.execute(user, notice, note=note, via=via)
     return notice
 
 
@@ -157,36 +246,7 @@ def acknowledge(*, user, notice: Notice, via: str = "portal", note: str = "") ->
 
 
 def record_attendance(*, user, notice: Notice, attended: bool, note: str = "") -> Notice:
-    """Present or absent on report day. Presence is a service record (it counts toward the caps of
-    Art. 26-28); correcting a presence to absence removes that record again."""
-    _require(user, "mobilization.record_attendance", notice)
-    _order_live(notice)
-    value = Attendance.PRESENT if attended else Attendance.ABSENT
-    order = notice.order
-    with transaction.atomic():
-        locked = Notice.objects.select_for_update().get(pk=notice.pk)
-        if locked.attendance == value:
-            return locked
-        now = timezone.now()
-        Notice.objects.filter(pk=notice.pk).update(attendance=value, attendance_recorded_at=now, updated_at=now)
-        if attended:
-            ServiceRecord.objects.create(
-                reservist_id=notice.reservist_id,
-                mobilization_type=order.mobilization_type,
-                start_date=locked.report_date,
-                days=order.days,
-                source=ServiceSource.PORTAL,
-                reference=notice.number,
-            )
-        else:
-            ServiceRecord.objects.filter(
-                reservist_id=notice.reservist_id, source=ServiceSource.PORTAL, reference=notice.number
-            ).delete()
-        NoticeEvent.objects.create(
-            notice=notice, event=f"attendance.{value}", note=note, status=locked.status, **_user_fields(user)
-        )
-    notice.attendance = value
-    notice.attendance_recorded_at = now
+    ATTENDANCE.execute(user, notice, note=note, attended=attended)
     return notice
 
 
@@ -257,85 +317,126 @@ def art31_refusals(notice: Notice, days, kind: str | None) -> list[dict]:
     return reasons
 
 
-def request_postponement(*, user, notice: Notice, days, reason: str, kind: str | None = None) -> Postponement:
+class RequestPostponement(NoticeAction):
     """Record a request; staff of the MND responsible unit (decide_postponement) grant it at once."""
-    _require(user, "mobilization.request_postponement", notice)
-    _order_live(notice)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give the reason: the illness or the event to be handled in person.")]})
-    if (reason or "").strip() in PostponementKind.values and not kind:
-        kind = reason.strip()
-    refusals = art31_refusals(notice, days, kind)
-    if refusals:
-        raise TransitionRefused(
-            _("The postponement cannot be granted under Art. 31."), reasons=refusals, status_code=400
-        )
-    with transaction.atomic():
-        Notice.objects.select_for_update().filter(pk=notice.pk).first()
+
+    event = events.NOTICE_POSTPONED.name
+    label = gettext_lazy("Request the postponement")
+    permission = "mobilization.request_postponement"
+
+    def rules(self, user, obj, *, days=..., kind=None, **params) -> list[Refusal]:
+        # Without input (a page deciding whether to offer the form) only what the notice itself rules out.
+        reasons = art31_refusals(obj, days, kind) if days is not ... else art31_refusals(obj, 1, None)
+        return [art31_refusal(r) for r in reasons]
+
+    def validate(self, user, obj, *, reason: str = "", **params) -> None:
+        if not (reason or "").strip():
+            raise ValidationError({"reason": [_("Give the reason: the illness or the event to be handled in person.")]})
+
+    def effect(self, user, obj, *, days, reason: str, kind=None, **params):
         postponement = Postponement.objects.create(
-            notice=notice,
+            notice=obj,
             kind=kind or "",
             reason=reason.strip(),
             days=days,
-            original_report_date=notice.report_date,
-            new_report_date=notice.report_date + datetime.timedelta(days=days),
+            original_report_date=obj.report_date,
+            new_report_date=obj.report_date + datetime.timedelta(days=days),
             requested_by=user,
         )
+        self.history(
+            user,
+            obj,
+            event="postponement.requested",
+            note=_("%(days)s days: %(reason)s") % {"days": days, "reason": reason.strip()},
+        )
+        return postponement
+
+
+def art31_refusal(reason: dict) -> Refusal:
+    return Refusal(reason["code"], reason["message"], article=reason["article"], item=reason["item"], status=400)
+
+
+class DecidePostponement(Action):
+    """Grant or refuse. A grant moves the report date by the days asked and reissues the notice (new revision,
+    the person is told again through their channels; the PDF is drawn from the notice as it now stands)."""
+
+    model = Postponement
+    permission = "mobilization.decide_postponement"
+    from_states = {PostponementStatus.REQUESTED}
+    state_code = "postponement.decided"
+
+    def state_refusal(self, obj) -> str:
+        return _("This postponement has been decided already.")
+
+    def changes(self, user, obj, *, note: str = "", **params) -> dict:
+        return {"decided_by": user, "decided_at": timezone.now(), "decision_comment": note}
+
+    def describe(self, obj, **params) -> dict:
+        return {"notice": obj.notice_id, "days": obj.days, "report_date": obj.notice.report_date}
+
+    def effect(self, user, obj, *, note: str = "", **params):
+        notice = obj.notice
         NoticeEvent.objects.create(
             notice=notice,
             status=notice.status,
-            event="postponement.requested",
-            note=_("%(days)s days: %(reason)s") % {"days": days, "reason": reason.strip()},
+            event=f"postponement.{obj.status}",
+            note=note or self.history_note(notice),
             **_user_fields(user),
         )
-        if user.has_perm("mobilization.decide_postponement"):
-            decide_postponement(user=user, postponement=postponement, approve=True)
+        return obj
+
+    def history_note(self, notice) -> str:
+        return ""
+
+
+class ApprovePostponement(DecidePostponement):
+    event = events.POSTPONEMENT_APPROVED.name
+    label = gettext_lazy("Approve")
+    to_state = PostponementStatus.APPROVED
+
+    def guard(self, user, obj, **params):
+        reasons = art31_refusals(obj.notice, obj.days, obj.kind)
+        return [art31_refusal(r) for r in reasons if r["code"] != "art31.already_postponed"]
+
+    def effect(self, user, obj, **params):
+        notice = obj.notice
+        new_date = obj.original_report_date + datetime.timedelta(days=obj.days)
+        Notice.objects.filter(pk=notice.pk).update(
+            report_date=new_date, revision=notice.revision + 1, updated_at=timezone.now()
+        )
+        notice.report_date = new_date
+        notice.revision += 1
+        delivery.send(delivery.person_messages(notice, reissued=True))
+        return super().effect(user, obj, **params)
+
+    def history_note(self, notice) -> str:
+        return _("New report date %(d)s") % {"d": notice.report_date}
+
+
+class RefusePostponement(DecidePostponement):
+    event = events.POSTPONEMENT_REFUSED.name
+    label = gettext_lazy("Refuse")
+    to_state = PostponementStatus.REFUSED
+
+
+POSTPONE = RequestPostponement()
+APPROVE_POSTPONEMENT = ApprovePostponement()
+REFUSE_POSTPONEMENT = RefusePostponement()
+NOTICE_ACTIONS = {"deliver": DELIVER, "acknowledge": ACKNOWLEDGE, "attendance": ATTENDANCE, "postpone": POSTPONE}
+
+
+def request_postponement(*, user, notice: Notice, days, reason: str, kind: str | None = None) -> Postponement:
+    if (reason or "").strip() in PostponementKind.values and not kind:
+        kind = reason.strip()
+    with transaction.atomic():
+        postponement = POSTPONE.execute(user, notice, note=reason or "", days=days, reason=reason or "", kind=kind)
+        if user.has_perm(APPROVE_POSTPONEMENT.permission):
+            APPROVE_POSTPONEMENT.execute(user, postponement)
+            postponement.refresh_from_db()
     return postponement
 
 
 def decide_postponement(*, user, postponement: Postponement, approve: bool, comment: str = "") -> Postponement:
-    """Grant or refuse. A grant moves the report date by the days asked and reissues the notice (new revision,
-    the person is told again through their channels; the PDF is drawn from the notice as it now stands)."""
-    notice = postponement.notice
-    _require(user, "mobilization.decide_postponement", notice)
-    if postponement.status != PostponementStatus.REQUESTED:
-        _refuse(_("This postponement has been decided already."), "postponement.decided")
-    if approve:
-        refusals = [
-            r
-            for r in art31_refusals(notice, postponement.days, postponement.kind)
-            if r["code"] != "art31.already_postponed"
-        ]
-        if refusals:
-            raise TransitionRefused(
-                _("The postponement cannot be granted under Art. 31."), reasons=refusals, status_code=400
-            )
-    now = timezone.now()
-    with transaction.atomic():
-        new_status = PostponementStatus.APPROVED if approve else PostponementStatus.REFUSED
-        changed = Postponement.objects.filter(pk=postponement.pk, status=PostponementStatus.REQUESTED).update(
-            status=new_status, decided_by=user, decided_at=now, decision_comment=comment, updated_at=now
-        )
-        if changed != 1:
-            raise TransitionRefused(STALE_STATE)
-        postponement.status = new_status
-        postponement.decided_by = user
-        postponement.decided_at = now
-        postponement.decision_comment = comment
-        event = "postponement.approved" if approve else "postponement.refused"
-        if approve:
-            new_date = postponement.original_report_date + datetime.timedelta(days=postponement.days)
-            Notice.objects.filter(pk=notice.pk).update(
-                report_date=new_date, revision=notice.revision + 1, updated_at=now
-            )
-            notice.report_date = new_date
-            notice.revision += 1
-            delivery.send(delivery.person_messages(notice, reissued=True))
-        NoticeEvent.objects.create(
-            notice=notice,
-            status=notice.status,
-            event=event,
-            note=comment or (_("New report date %(d)s") % {"d": notice.report_date} if approve else ""),
-            **_user_fields(user),
-        )
+    action = APPROVE_POSTPONEMENT if approve else REFUSE_POSTPONEMENT
+    action.execute(user, postponement, note=comment)
     return postponement

@@ -20,9 +20,10 @@ from rest_framework.response import Response
 from core.api.pagination import CountedPagination
 from core.api.permissions import perm_class
 from core.api.serializers import JobSerializer
-from core.audit import log_event
+from core.events import record
 from core.models import Region
 
+from .. import events
 from . import actions, issuing
 from .choices import Attendance, Channel, NoticeStatus, PostponementKind
 from .models import Notice, NoticeBatch, NoticeEvent, Postponement
@@ -269,8 +270,7 @@ class OrderNoticeActions:
             queryset = queryset.filter(pk__in=body.validated_data["notices"])
         if body.validated_data.get("township"):
             queryset = filter_notices(queryset, {"township": body.validated_data["township"]})
-        count = actions.deliver_many(user=request.user, notices=queryset, note=body.validated_data["note"])
-        log_event(request.user, order, _("%(n)s notices recorded as delivered by hand") % {"n": count})
+        count = actions.deliver_many(user=request.user, order=order, notices=queryset, note=body.validated_data["note"])
         return Response({"delivered": count})
 
     @extend_schema(responses={200: NoticeBatchSerializer(many=True)})
@@ -324,7 +324,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
         notice = self.get_object()
         data = pdf.render_notice_pdf(notice)
-        log_event(request.user, notice, _("Notice PDF downloaded"))
+        record(events.NOTICE_PDF_DOWNLOADED, user=request.user, obj=notice, after={"revision": notice.revision})
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="notice-{notice.number}.pdf"'
         return response

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import log_event
+from core.events import record
 from core.importing import Column, Importer, RowError
 
+from .. import events
 from ..models import CallUpOrder
 from . import actions, actions_bulk
 from .models import Notice
@@ -105,10 +106,11 @@ class AttendanceImport(Importer):
             marks=marks,
             note=_("Uploaded file %(file)s") % {"file": self.params.get("filename", "")},
         )
-        log_event(
-            self.user,
-            order,
-            _("Attendance uploaded: %(present)s reported, %(absent)s did not report, %(same)s unchanged")
-            % {"present": result.present, "absent": result.absent, "same": result.unchanged},
+        record(
+            events.ORDER_ATTENDANCE_UPLOADED,
+            user=self.user,
+            obj=order,
+            after={"present": result.present, "absent": result.absent, "unchanged": result.unchanged},
+            note=self.params.get("filename", ""),
         )
         return len(rows)

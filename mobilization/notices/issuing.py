@@ -21,22 +21,26 @@ import secrets
 import time
 from contextlib import contextmanager
 
+from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import jobs
-from core.audit import audit_context, log_event
+from core.actions import Refusal
+from core.audit import audit_context
 from core.choices import JobStatus
-from core.exceptions import STALE_STATE, TransitionRefused
+from core.exceptions import TransitionRefused
 from core.models import Job
 from reservists.choices import MobilizationType
 
+from .. import events
 from ..choices import OrderStatus
 from ..models import CallUpOrder, Candidate
+from ..services import OrderAction, eager
 from .choices import BATCH_PAGES, BatchStatus
 from .models import Notice, NoticeBatch
 
@@ -80,37 +84,77 @@ def latest_job(order: CallUpOrder) -> Job | None:
     return Job.objects.filter(kind=JOB_KIND, params__order=order.pk).order_by("-id").first()
 
 
-def start(*, user, order: CallUpOrder, comment: str = "") -> Job:
+class IssueOrder(OrderAction):
     """Start (or continue) issuing. Approved orders start; an interrupted or failed run picks up where it was."""
-    from ..services import ensure_order_in_user_scope
-    from ..tasks import issue_notices
 
-    if not user.has_perm("mobilization.issue_notices"):
-        raise PermissionDenied
-    ensure_order_in_user_scope(user, order)
-    if order.status not in ISSUABLE_STATUSES or (order.status == OrderStatus.FAILED and not order.decided_at):
-        raise TransitionRefused(
-            _("Only an approved order can be issued; this one is “%(status)s”.")
-            % {"status": order.get_status_display()},
-            reasons=[{"article": None, "item": None, "code": "order.wrong_status", "message": order.status}],
-        )
-    previous = latest_job(order)
-    if previous and previous.status in (JobStatus.QUEUED, JobStatus.RUNNING):
-        raise TransitionRefused(_("The notices of this order are being issued already."))
-    if order.status == OrderStatus.ISSUED and not order.notice_batches.exclude(status=BatchStatus.READY).exists():
-        raise TransitionRefused(_("Every notice of this order has been issued and printed already."))
-    with transaction.atomic():
-        job = jobs.create_job(JOB_KIND, user, params={"order": order.pk}, message=_("Waiting for a worker"))
-        if order.status != OrderStatus.ISSUED:
-            changed = CallUpOrder.objects.filter(pk=order.pk, status=order.status).update(
-                status=OrderStatus.ISSUING, updated_at=timezone.now()
-            )
-            if changed != 1:
-                raise TransitionRefused(STALE_STATE)
-            order.status = OrderStatus.ISSUING
-        log_event(user, order, comment or _("Issuing started"), after={"status": order.status, "job": job.pk})
-        jobs.enqueue(job, issue_notices, order.pk)
-    return job
+    event = events.ORDER_ISSUE_STARTED.name
+    label = gettext_lazy("Issue notices")
+    permission = "mobilization.issue_notices"
+    from_states = ISSUABLE_STATUSES
+
+    def state_refusal(self, obj) -> str:
+        return _("Only an approved order can be issued; this one is “%(status)s”.") % {
+            "status": obj.get_status_display()
+        }
+
+    def check(self, user, obj, **params):
+        result = super().check(user, obj, **params)
+        # A failed selection is `failed` too, but was never approved: that is a wrong state, not a retry.
+        if result and obj.status == OrderStatus.FAILED and not obj.decided_at:
+            return type(result)(self, 409, [Refusal(self.state_code, self.state_refusal(obj))])
+        return result
+
+    def rules(self, user, obj, **params):
+        previous = latest_job(obj)
+        if previous and previous.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return [Refusal("order.issuing", _("The notices of this order are being issued already."))]
+        if obj.status == OrderStatus.ISSUED and not obj.notice_batches.exclude(status=BatchStatus.READY).exists():
+            return [Refusal("order.issued", _("Every notice of this order has been issued and printed already."))]
+        return []
+
+    def target_state(self, user, obj, **params):
+        return None if obj.status == OrderStatus.ISSUED else OrderStatus.ISSUING
+
+    def effect(self, user, obj, **params):
+        job = jobs.create_job(JOB_KIND, user, params={"order": obj.pk}, message=_("Waiting for a worker"))
+        jobs.enqueue(job, issue_notices, obj.pk)
+        return job
+
+    def describe(self, obj, **params) -> dict:
+        job = latest_job(obj)
+        return {"job": job.pk if job else None}
+
+
+class OrderIssued(OrderAction):
+    """The system's step once every person of the call list has a notice."""
+
+    event = events.ORDER_ISSUED.name
+    permission = None
+    scoped = False
+    anonymous_allowed = True
+    within_area = False
+    from_states = {OrderStatus.ISSUING}
+    to_state = OrderStatus.ISSUED
+
+    def describe(self, obj, **params) -> dict:
+        return {"notices": params.get("notices")}
+
+
+class IssueFailed(OrderAction):
+    event = events.ORDER_ISSUE_FAILED.name
+    permission = None
+    scoped = False
+    anonymous_allowed = True
+    within_area = False
+    from_states = {OrderStatus.ISSUING}
+    to_state = OrderStatus.FAILED
+
+
+ISSUE = IssueOrder()
+
+
+def start(*, user, order: CallUpOrder, comment: str = "") -> Job:
+    return ISSUE.execute(user, order, note=comment)
 
 
 # ----- the call list -------------------------------------------------------------------------------
@@ -193,8 +237,6 @@ def run(job_id: int, order_id: int) -> None:
         if not pending:
             complete(job_id, order)
             return
-        from ..tasks import render_notice_batch
-
         for batch_id in pending:
             render_notice_batch.apply_async(args=[job_id, batch_id], retry=False)
 
@@ -279,14 +321,9 @@ def mark_issued(order: CallUpOrder, expected: int) -> None:
         raise RuntimeError(
             _("%(n)s notices exist for a call list of %(e)s; the order stays in issuing.") % {"n": count, "e": expected}
         )
-    with transaction.atomic():
-        if CallUpOrder.objects.filter(pk=order.pk, status=OrderStatus.ISSUING).update(
-            status=OrderStatus.ISSUED, updated_at=timezone.now()
-        ):
-            order.status = OrderStatus.ISSUED
-            log_event(
-                None, order, _("%(n)s notices issued") % {"n": count}, after={"status": "issued", "notices": count}
-            )
+    action = OrderIssued()
+    if action.check(None, order):
+        action.execute(None, order, notices=count)
 
 
 def plan_batches(order: CallUpOrder) -> int:
@@ -327,10 +364,9 @@ def failed(job_id: int, order_id: int, error: str) -> None:
     """A failure while writing notices puts the order in `failed` (it can be issued again and resumes)."""
     jobs.fail(job_id, error)
     order = CallUpOrder.objects.filter(pk=order_id).first()
-    if order and CallUpOrder.objects.filter(pk=order_id, status=OrderStatus.ISSUING).update(
-        status=OrderStatus.FAILED, updated_at=timezone.now()
-    ):
-        log_event(None, order, _("Issuing failed: %(e)s") % {"e": error}, after={"status": "failed"})
+    action = IssueFailed()
+    if order is not None and action.check(None, order):
+        action.execute(None, order, note=error)
 
 
 # ----- rendering and sending one batch ------------------------------------------------------------
@@ -391,8 +427,6 @@ def resume_interrupted(*, worker_started: bool = False) -> list[int]:
     """Run again every issuing job that is not finished, that no live task holds (its lock is free) and that
     has shown no progress for a while (or any such job, when a worker has just started after a crash).
     Running a job twice is harmless: every step skips what is done."""
-    from ..tasks import issue_notices
-
     resumed = []
     now = timezone.now()
     for job in Job.objects.filter(kind=JOB_KIND, status__in=[JobStatus.RUNNING, JobStatus.QUEUED]):
@@ -409,3 +443,33 @@ def resume_interrupted(*, worker_started: bool = False) -> list[int]:
     if resumed:
         log.warning("resumed issuing jobs %s", resumed)
     return resumed
+
+
+# ----- the tasks (re-exported by mobilization.tasks, under their names there) -----------------------
+
+
+@shared_task(name="mobilization.tasks.issue_notices", acks_late=True, reject_on_worker_lost=True)
+def issue_notices(job_id: int, order_id: int) -> None:
+    """Write the order's notices chunk by chunk and send out its township batches (idempotent, resumable)."""
+    try:
+        run(job_id, order_id)
+    except Exception as exc:
+        failed(job_id, order_id, str(exc) or type(exc).__name__)
+        if not eager():
+            raise
+
+
+@shared_task(name="mobilization.tasks.render_notice_batch", acks_late=True, reject_on_worker_lost=True)
+def render_notice_batch(job_id: int, batch_id: int) -> None:
+    """Render one township part of an order's notices to PDF and hand it to the delivery channels."""
+    try:
+        render_batch(job_id, batch_id)
+    except Exception as exc:
+        batch_failed(job_id, batch_id, str(exc) or type(exc).__name__)
+        if not eager():
+            raise
+
+
+@shared_task(name="mobilization.resume_issuing")
+def resume_issuing(worker_started: bool = False) -> list[int]:
+    return resume_interrupted(worker_started=worker_started)

@@ -22,7 +22,8 @@ from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.audit import log_event
+from core.actions import available
+from core.events import record
 from core.exceptions import TransitionRefused
 from core.importing import start_import, template_response
 from core.models import Job, Region
@@ -30,7 +31,7 @@ from core.pii import mask_name
 from core.scope import get_scoped_or_404
 from core.views import PortalPermissionMixin, ScopedListView
 
-from .. import rules
+from .. import events, rules
 from ..choices import OrderStatus
 from ..forms import CommentForm
 from ..models import CallUpOrder
@@ -111,11 +112,8 @@ class OrderPageMixin(PortalPermissionMixin):
 # ----- the order page: issuing and links ------------------------------------------------------------
 
 
-def notice_panel(user, order: CallUpOrder) -> dict:
+def notice_panel(user, order: CallUpOrder, checks: dict | None = None) -> dict:
     """What the order page shows about notices: the issue button, the running job, links, batch totals."""
-    approved_before = order.status == OrderStatus.APPROVED or (
-        order.status == OrderStatus.FAILED and order.decided_at is not None
-    )
     has_notices = order.status in (OrderStatus.ISSUING, OrderStatus.ISSUED, OrderStatus.CLOSED) or (
         order.status == OrderStatus.FAILED and order.decided_at is not None
     )
@@ -126,13 +124,10 @@ def notice_panel(user, order: CallUpOrder) -> dict:
             .filter(order=order)
             .aggregate(parts=Count("id"), notices=Sum("count"), ready=Count("id", filter=Q(status=BatchStatus.READY)))
         )
-    if user.has_perm("mobilization.issue_notices"):
-        if approved_before:
-            panel["can_issue"] = True
-        elif order.status == OrderStatus.ISSUED:
-            panel["can_issue"] = order.notice_batches.exclude(status=BatchStatus.READY).exists()
-        if has_notices:
-            panel["job"] = issuing.latest_job(order)
+    check = checks["issue"] if checks is not None else issuing.ISSUE.check_available(user, order)
+    panel["can_issue"] = check.allowed
+    if has_notices and user.has_perm(issuing.ISSUE.permission):
+        panel["job"] = issuing.latest_job(order)
     return panel
 
 
@@ -141,7 +136,7 @@ class OrderDetailView(BaseOrderDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["notice_panel"] = notice_panel(self.request.user, self.object)
+        context["notice_panel"] = notice_panel(self.request.user, self.object, context["actions"])
         return context
 
 
@@ -220,11 +215,12 @@ class BulkDeliverView(OrderPageMixin, View):
                 raise Http404
             queryset = queryset.filter(township=region)
         try:
-            count = actions.deliver_many(user=request.user, notices=queryset, note=form.cleaned_data["note"])
+            count = actions.deliver_many(
+                user=request.user, order=order, notices=queryset, note=form.cleaned_data["note"]
+            )
         except TransitionRefused as exc:
             messages.error(request, refusal_text(exc))
             return HttpResponseRedirect(back)
-        log_event(request.user, order, _("%(n)s notices recorded as delivered by hand") % {"n": count})
         if count:
             messages.success(request, _("%(n)s notices recorded as delivered.") % {"n": count})
         else:
@@ -270,11 +266,22 @@ def history(notice: Notice) -> list[dict]:
 
 
 NOTICE_FORMS = {
-    "deliver": (DeliverForm, "mobilization.deliver_notice"),
-    "acknowledge": (AcknowledgeForm, "mobilization.deliver_notice"),
-    "attendance": (AttendanceForm, "mobilization.record_attendance"),
-    "postpone": (PostponementForm, "mobilization.request_postponement"),
+    "deliver": DeliverForm,
+    "acknowledge": AcknowledgeForm,
+    "attendance": AttendanceForm,
+    "postpone": PostponementForm,
 }
+
+
+def notice_checks(user, notice: Notice) -> dict:
+    """name -> Check of each form the notice page offers (delivery: delivered or undeliverable)."""
+    # The notice was read through the user's scoped queryset (notice_queryset): no second scope query.
+    steps = {**actions.NOTICE_ACTIONS, "undeliverable": actions.UNDELIVERABLE}
+    checks = available(user, notice, steps, in_scope=True)
+    if not checks["deliver"] and checks["undeliverable"]:
+        checks["deliver"] = checks["undeliverable"]
+    del checks["undeliverable"]
+    return checks
 
 
 def notice_queryset(user):
@@ -286,16 +293,10 @@ def notice_context(request, notice: Notice, bound: tuple | None = None, refusal:
     user = request.user
     live = notice.order.status in actions.LIVE_ORDER
     postponements = list(notice.postponements.select_related("requested_by", "decided_by").order_by("-id"))
-    standing = any(p.status in (PostponementStatus.REQUESTED, PostponementStatus.APPROVED) for p in postponements)
-    shown = {
-        "deliver": notice.status in actions.DELIVERABLE,
-        "acknowledge": notice.status in actions.ACKNOWLEDGEABLE,
-        "attendance": True,
-        "postpone": not notice.attendance and not standing,
-    }
+    checks = notice_checks(user, notice)
     forms = {}
-    for name, (form_class, perm) in NOTICE_FORMS.items():
-        if live and shown[name] and user.has_perm(perm):
+    for name, form_class in NOTICE_FORMS.items():
+        if checks[name] and not checks[name].done:
             initial = {"attended": notice.attendance} if name == "attendance" else None
             forms[name] = form_class(prefix=name, initial=initial)
     if bound is not None:
@@ -309,7 +310,7 @@ def notice_context(request, notice: Notice, bound: tuple | None = None, refusal:
         "forms": forms,
         "refusal": refusal,
         "refused_form": bound[0] if bound is not None and refusal else "",
-        "can_decide": user.has_perm("mobilization.decide_postponement"),
+        "can_decide": user.has_perm(actions.APPROVE_POSTPONEMENT.permission),
         "decision_form": DecisionForm(),
     }
 
@@ -336,8 +337,8 @@ class NoticeActionView(PortalPermissionMixin, View):
     def post(self, request, pk, name):
         if name not in NOTICE_FORMS:
             raise Http404
-        form_class, perm = NOTICE_FORMS[name]
-        if not request.user.has_perm(perm):
+        form_class = NOTICE_FORMS[name]
+        if not request.user.has_perm(actions.NOTICE_ACTIONS[name].permission):
             raise PermissionDenied
         notice = get_object_or_404(notice_queryset(request.user), pk=pk)
         form = form_class(request.POST, prefix=name)
@@ -395,7 +396,7 @@ class NoticePdfView(PortalPermissionMixin, View):
 
         notice = get_object_or_404(notice_queryset(request.user), pk=pk)
         data = pdf.render_notice_pdf(notice)
-        log_event(request.user, notice, _("Notice PDF downloaded"))
+        record(events.NOTICE_PDF_DOWNLOADED, user=request.user, obj=notice, after={"revision": notice.revision})
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="notice-{notice.number}.pdf"'
         return response
@@ -428,7 +429,7 @@ class PostponementListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         context.update(
             statuses=PostponementStatus.choices,
-            can_decide=self.request.user.has_perm("mobilization.decide_postponement"),
+            can_decide=self.request.user.has_perm(actions.APPROVE_POSTPONEMENT.permission),
         )
         return context
 
@@ -499,7 +500,8 @@ def batch_download(request, pk):
     batch = get_object_or_404(NoticeBatch.objects.for_user(request.user).select_related("township"), pk=pk)
     if not batch.file:
         raise Http404
-    log_event(request.user, batch.order, _("Township batch %(b)s downloaded") % {"b": batch.file.name})
+    after = {"batch": batch.pk, "file": batch.file.name}
+    record(events.BATCH_DOWNLOADED, user=request.user, obj=batch.order, after=after)
     return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file.name.rsplit("/", 1)[-1])
 
 
@@ -645,7 +647,7 @@ class NoShowCsvView(OrderPageMixin, View):
                     [number, mask_name(name), code, label, day, point, status_labels.get(status, status), when]
                 )
 
-        log_event(request.user, order, _("No-show list downloaded"))
+        record(events.ORDER_NO_SHOWS_DOWNLOADED, user=request.user, obj=order, after={"township": code or None})
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="order-{order.pk}-no-shows.csv"'
         return response

@@ -28,3 +28,12 @@ def recent_decisions(context, reservist, limit: int = 10):
         CallUpOrder.objects.for_user(user).filter(pk__in={c.order_id for c in rows}).values_list("pk", flat=True)
     )
     return [c for c in rows if c.order_id in visible][:limit]
+
+
+@register.filter
+def article_label(refusal) -> str:
+    """第31條 / Art. 31 for a refusal (core.actions.Refusal) or a reason dict."""
+    from mobilization import rules
+
+    data = refusal.as_dict() if hasattr(refusal, "as_dict") else refusal
+    return rules.article_label(data) if data.get("article") else ""
