@@ -10,6 +10,8 @@ class MobilizationConfig(AppConfig):
         (_("Call-up orders"), "mobilization:order-list", "mobilization.view_calluporder"),
         (_("Call-up rules"), "mobilization:policy", "mobilization.add_rulepolicy"),
         (_("Postponements"), "mobilization:postponement-list", "mobilization.view_postponement"),
+        (_("Exemptions"), "mobilization:exemption-list", "mobilization.view_exemption"),
+        (_("No-show cases"), "mobilization:case-list", "mobilization.view_noshowcase"),
     ]
 
     def ready(self):
@@ -31,9 +33,7 @@ class MobilizationConfig(AppConfig):
 
 def _resume_after_start(sender=None, **kwargs):
     """A worker that (re)starts asks for interrupted issuing jobs at once; a pool process does the work."""
-    from .tasks import resume_issuing
+    from .tasks import resume_issuing, resume_lifecycle
 
     resume_issuing.apply_async(kwargs={"worker_started": True}, retry=False)
-    from .lifecycle.tasks import resume_lifecycle
-
     resume_lifecycle.apply_async(kwargs={"worker_started": True}, retry=False)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .notices import views as notice_views
@@ -38,4 +38,6 @@ urlpatterns = [
         notice_views.PostponementDecisionView.as_view(),
         name="postponement-decide",
     ),
+    # The end of the call-up: exemption, replacement, recall, correction, closing, no-show cases.
+    path("", include("mobilization.lifecycle.urls")),
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from celery import shared_task
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -55,7 +56,7 @@ class ProposeChange(Action):
             refusals.append(
                 Refusal("change.standing", _("A recall or correction of this order is already waiting or running."))
             )
-        if self.kind == ChangeKind.CORRECT:
+        if self.kind == ChangeKind.CORRECT and {"report_date", "report_time", "assembly_point"} & params.keys():
             if not (params.get("report_date") or params.get("report_time") or params.get("assembly_point")):
                 refusals.append(
                     Refusal(
@@ -133,8 +134,6 @@ class ApproveChange(DecideChange):
         return super().guard(user, change) + order_live_refusals(change.order)
 
     def effect(self, user, change, note="", **params):
-        from .tasks import apply_order_change
-
         job = jobs.create_job(JOB_KIND, user, params={"change": change.pk}, message=_("Waiting for a worker"))
         OrderChange.objects.filter(pk=change.pk).update(job=job)
         change.job = job
@@ -158,6 +157,12 @@ def affected(change: OrderChange):
     if township_ids:
         queryset = queryset.filter(township_id__in=township_ids)
     return queryset
+
+
+@shared_task(name="mobilization.lifecycle.apply_order_change", acks_late=True, reject_on_worker_lost=True)
+def apply_order_change(job_id: int, change_id: int) -> None:
+    """Withdraw or correct the notices of an approved recall or correction, alerting each person."""
+    run(job_id, change_id)
 
 
 def run(job_id: int, change_id: int) -> None:
@@ -338,8 +343,6 @@ def failed(job_id: int, change_id: int, error: str) -> None:
 
 def resume_interrupted(*, worker_started: bool = False) -> list[int]:
     """Run again every approved change whose job lost its worker (its lock is free and it shows no progress)."""
-    from .tasks import apply_order_change
-
     resumed = []
     now = timezone.now()
     for change in OrderChange.objects.filter(status=ChangeStatus.APPROVED).select_related("job"):

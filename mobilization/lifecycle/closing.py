@@ -217,8 +217,8 @@ class RecordCaseStep(Action):
     state_code = "case.closed"
     requires_note = True
 
-    def guard(self, user, case, step=None, **params):
-        if step not in CaseStep.values:
+    def guard(self, user, case, **params):
+        if "step" in params and params["step"] not in CaseStep.values:
             return [Refusal("step.unknown", _("Choose one of the steps."), field="step")]
         return []
 

@@ -130,7 +130,7 @@ class ExemptionInput:
     from_states = set(OPEN)
     state_code = "notice.wrong_status"
 
-    def guard(self, user, notice, ground=None, documents=(), **params):
+    def guard(self, user, notice, **params):
         refusals = order_live_refusals(notice.order)
         if notice.attendance:
             refusals.append(
@@ -138,7 +138,9 @@ class ExemptionInput:
             )
         if Exemption.objects.filter(notice=notice, status__in=[ExemptionStatus.REQUESTED, ExemptionStatus.APPROVED]):
             refusals.append(Refusal("exemption.standing", _("An exemption of this notice is already standing.")))
-        return refusals + ground_refusals(ground) + document_refusals(list(documents or ()))
+        if "ground" in params:  # the input (absent when a page only asks whether to offer the form)
+            refusals += ground_refusals(params["ground"]) + document_refusals(list(params.get("documents") or ()))
+        return refusals
 
     def check(self, user, obj, *, note: str = "", require_note: bool = True, **params) -> Check:
         if user is not None:
@@ -332,9 +334,12 @@ class ReleaseNotice(Action):
     state_code = "notice.wrong_status"
     REASONS = (GapReason.UNDELIVERABLE, GapReason.INELIGIBLE, GapReason.MOVED)
 
-    def guard(self, user, notice, reason=None, **params):
+    def guard(self, user, notice, **params):
         refusals = order_live_refusals(notice.order)
-        if reason not in self.REASONS:
+        reason = params.get("reason")
+        if "reason" not in params:
+            pass  # a page asking whether to offer the form
+        elif reason not in self.REASONS:
             refusals.append(
                 Refusal("reason.unknown", _("Say why: undeliverable, ineligible or moved."), field="reason")
             )
@@ -384,9 +389,11 @@ class ExemptArea(Action):
     state_code = "order.wrong_status"
     requires_note = True
 
-    def guard(self, user, order, townships=(), ground=None, **params):
-        refusals = ground_refusals(ground)
-        if not townships:
+    def guard(self, user, order, **params):
+        if "ground" not in params:  # a page asking whether to offer the form
+            return []
+        refusals = ground_refusals(params["ground"])
+        if not params.get("townships"):
             refusals.append(Refusal("townships.empty", _("Choose at least one township."), field="townships"))
         return refusals
 

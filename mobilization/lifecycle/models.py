@@ -12,11 +12,10 @@ from .. import events_lifecycle  # noqa: F401  (the named events exist once the 
 from .choices import CaseStatus, CaseStep, ChangeKind, ChangeStatus, ExemptionStatus, GapReason, GapStatus
 
 
-def _order_scope(scope, prefix: str = "order"):
+def _order_scope(model, scope):
     """Rows belonging to an order the user may see (orders are scoped by their target regions)."""
-    from ..models import CallUpOrder
-
-    return models.Q(**{f"{prefix}__in": CallUpOrder.objects.filter(CallUpOrder.scope_filter(scope)).values("pk")})
+    order_model = model._meta.get_field("order").related_model
+    return models.Q(order__in=order_model.objects.filter(order_model.scope_filter(scope)).values("pk"))
 
 
 class ExemptionGround(BilingualNameMixin, AuditedModel):
@@ -64,7 +63,7 @@ class AreaExemption(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, scope):
-        return _order_scope(scope)
+        return _order_scope(cls, scope)
 
     def __str__(self):
         return f"{self.order_id}: {self.ground_id}"
@@ -254,7 +253,7 @@ class OrderChange(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, scope):
-        return _order_scope(scope)
+        return _order_scope(cls, scope)
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.order_id}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from celery import shared_task
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -80,14 +81,14 @@ def schedule(order, pending: int, user=None):
     if pending <= INLINE_GAPS:
         fill(order.pk)
         return None
-    from .tasks import replace_gaps
-
     job = jobs.create_job(JOB_KIND, user, params={"order": order.pk}, total=pending, message=_("Waiting for a worker"))
     jobs.enqueue(job, replace_gaps, order.pk)
     return job
 
 
-def run_job(job_id: int, order_id: int) -> None:
+@shared_task(name="mobilization.lifecycle.replace_gaps", acks_late=True, reject_on_worker_lost=True)
+def replace_gaps(job_id: int, order_id: int) -> None:
+    """The replacement job: fill the order's pending gaps with the next candidates in rank order (遞補)."""
     with jobs.running(job_id):
         fill(order_id, job_id=job_id)
 
@@ -266,8 +267,6 @@ def resume_interrupted(*, worker_started: bool = False) -> list[int]:
 
     from core.choices import JobStatus
     from core.models import Job
-
-    from .tasks import replace_gaps
 
     resumed = []
     now = timezone.now()

@@ -74,6 +74,7 @@ def issued_order(users, *, quota: int = 4, report_date=REPORT_DATE, days: int = 
     order.refresh_from_db()
     issuing.write_notices(0, order, issuing.call_list(order))
     issuing.mark_issued(order, quota)
+    issuing.plan_batches(order)
     order.refresh_from_db()
     assert order.status == OrderStatus.ISSUED
     return Issued(order=order, people=people)

@@ -67,7 +67,7 @@ def gather(scope, as_of, detail: bool = True) -> dict:
         "no_shows": None,
         "postponements": None,
     }
-    figures.update(_attendance(scope, live))
+    figures.update(_attendance(scope, live, as_of))
     if detail:
         figures["by_type"] = dict(live.order_by().values_list("mobilization_type").annotate(q=Sum("quota")))
         figures["order_rows"] = [
@@ -90,7 +90,7 @@ def _has_fields(model_class, *paths: str) -> bool:
     return True
 
 
-def _attendance(scope, live) -> dict:
+def _attendance(scope, live, as_of=None) -> dict:
     """No-shows and Art. 31 postponements, once the mobilization app records them (else "no data yet")."""
     result = {}
     Notice = model("mobilization", "Notice")
@@ -104,6 +104,17 @@ def _attendance(scope, live) -> dict:
     Postponement = model("mobilization", "Postponement")
     if Postponement is not None and _has_fields(Postponement, "notice__order"):
         result["postponements"] = scope.apply(Postponement.objects.filter(notice__order__in=live)).count()
+    NoShowCase = model("mobilization", "NoShowCase")
+    if NoShowCase is not None:
+        # The follow-up of no-shows (mobilization/lifecycle): open cases, overdue ones, and how the others ended.
+        cases = scope.apply(NoShowCase.objects.filter(order__in=live))
+        result["cases"] = cases.aggregate(
+            open=Count("id", filter=Q(status="open")),
+            overdue=Count("id", filter=Q(status="open", due_date__lt=as_of or datetime.date.today())),
+            justified=Count("id", filter=Q(status="justified")),
+            referred=Count("id", filter=Q(status="referred")),
+            public_notice=Count("id", filter=Q(status="public_notice")),
+        )
     return result
 
 
