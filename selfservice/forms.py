@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import parse_roc
-from mobilization.notices.choices import PostponementKind
+
+from .callup import PostponementKind
 
 DATE_HELP = gettext_lazy("As on your national ID card: 1990-05-31, or in the ROC calendar 79/05/31.")
 

@@ -21,19 +21,24 @@ from core.audit import audit_context
 from core.dates import format_roc
 from core.exceptions import TransitionRefused
 from core.ratelimit import hit
-from mobilization import rules
-from mobilization.lifecycle.exemptions import request_exemption
-from mobilization.lifecycle.models import Exemption, ExemptionDocument, ExemptionGround
-from mobilization.notices import actions as notice_actions
-from mobilization.notices.choices import PostponementKind
-from mobilization.notices.models import Notice, Postponement
-from mobilization.notices.pdf import TITLES
-from mobilization.services import policy_for
 from reservists.choices import MobilizationType
 from reservists.models import Reservist
 
 from . import codes, uploads
 from . import events as ss_events
+from .callup import (
+    TITLES,
+    Exemption,
+    ExemptionDocument,
+    ExemptionGround,
+    Notice,
+    Postponement,
+    PostponementKind,
+    policy_for,
+    request_exemption,
+    rules,
+)
+from .callup import notice_steps as notice_actions
 from .choices import ChangeStatus, ContactField, DocumentPurpose, Purpose
 from .models import ContactChange, Document
 

@@ -34,13 +34,10 @@ from django.utils.translation import override
 from core import events
 from core.pii import mask_national_id, normalise_national_id
 from core.ratelimit import hit
-from mobilization.notices import delivery
-from mobilization.notices.choices import Channel
-from mobilization.notices.issuing import normalise_code
-from mobilization.notices.models import Notice
 from reservists.models import Reservist
 
 from . import codes
+from .callup import Channel, Notice, delivery, normalise_code
 from .choices import Purpose
 from .events import SIGNIN_FAILED, SIGNIN_LOCKED, SIGNIN_REQUESTED
 

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exceptions import TransitionRefused
 from core.pii import mask_national_id
 from core.ratelimit import client_ip, hit
-from mobilization.notices import pdf
 
 from . import events as ss_events
 from . import services, signin
 from .api.views import SENT, verify_challenge
 from .auth import principal_for
+from .callup import render_notice_pdf
 from .choices import ContactField
 from .forms import (
     AddressForm,
@@ -236,7 +236,7 @@ def notice(request, pk):
 @signed_in
 def notice_pdf(request, pk):
     obj = services.notice_of(request.principal.reservist, pk)
-    data = pdf.render_notice_pdf(obj)
+    data = render_notice_pdf(obj)
     services.view_event(request.principal, ss_events.NOTICE_PDF_VIEWED, obj=obj)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="notice-{obj.number}.pdf"'

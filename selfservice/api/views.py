@@ -17,11 +17,11 @@ from rest_framework.views import APIView
 
 from core.pii import mask_national_id
 from core.ratelimit import client_ip, hit
-from mobilization.notices import pdf
 
 from .. import events as ss_events
 from .. import services, signin
 from ..auth import ReservistAuthentication
+from ..callup import render_notice_pdf
 from ..choices import ContactField
 from ..forms import parse_birth_date
 from ..models import Challenge
@@ -227,7 +227,7 @@ class NoticePdfView(SelfServiceView):
     @extend_schema(responses={(200, "application/pdf"): BINARY})
     def get(self, request, pk):
         notice = services.notice_of(self.person, pk)
-        data = pdf.render_notice_pdf(notice)
+        data = render_notice_pdf(notice)
         services.view_event(request.user, ss_events.NOTICE_PDF_VIEWED, obj=notice)
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="notice-{notice.number}.pdf"'

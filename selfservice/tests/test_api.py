@@ -14,9 +14,9 @@ from core.models import AuditEvent
 from core.testing import logged_in
 from mobilization.lifecycle.models import Exemption
 from mobilization.models import DeliveryMessage, Notice, Postponement
-from mobilization.notices import actions as notice_actions
 from mobilization.tests.test_notice_pages import make_order
 from reservists.models import Reservist, ServiceRecord
+from selfservice.callup import notice_steps as notice_actions
 from selfservice.models import ContactChange, Document
 
 from .helpers import PDF, last_code, person_with_notice, sign_in

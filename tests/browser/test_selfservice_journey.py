@@ -8,7 +8,7 @@ import re
 import pytest
 
 from mobilization.models import DeliveryMessage, Postponement
-from mobilization.notices import actions as notice_actions
+from selfservice.callup import notice_steps as notice_actions
 from selfservice.tests.helpers import PDF, person_with_notice
 from tests.browser.accessibility import assert_accessible
 
