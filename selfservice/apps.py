@@ -11,4 +11,12 @@ class SelfserviceConfig(AppConfig):
     ]
 
     def ready(self):
+        from celery.schedules import crontab
+        from django.conf import settings
+
         from . import events  # noqa: F401  (declares the named audit events)
+
+        # Decisions on self-service requests are sent to the person within a minute (see decisions.py).
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "selfservice-send-decisions", {"task": "selfservice.send_decisions", "schedule": crontab(minute="*")}
+        )

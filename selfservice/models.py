@@ -142,3 +142,22 @@ class Document(TimeStampedModel):
 
     def __str__(self):
         return self.original_name or str(self.pk)
+
+
+class DecisionMessage(models.Model):
+    """A decision on a self-service request that was sent to the person (at most once per decision)."""
+
+    kind = models.CharField(_("request"), max_length=14, choices=DocumentPurpose.choices)
+    object_id = models.BigIntegerField(_("request id"))
+    status = models.CharField(_("decision"), max_length=10)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision sent")
+        verbose_name_plural = _("decisions sent")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "status"], name="ss_decision_sent_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} {self.status}"

@@ -7,3 +7,11 @@ def send_signin_code(challenge_id: int, code: str) -> None:
     from .signin import send_code
 
     send_code(challenge_id, code)
+
+
+@shared_task(name="selfservice.send_decisions", ignore_result=True)
+def send_decisions() -> int:
+    """Every minute: decisions on self-service requests go to the person (idempotent)."""
+    from .decisions import send_decisions as run
+
+    return run()

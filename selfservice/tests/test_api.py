@@ -240,3 +240,25 @@ def test_delivery_address_is_recorded_and_shown_to_the_township_office(api, worl
     other = logged_in(users.county_b).get("/selfservice/changes/")
     assert "中山路一段161號" not in other.content.decode()
     assert logged_in(users.nobody).get("/selfservice/changes/").status_code == 403
+
+
+def test_each_decision_is_sent_to_the_person_once(api, world, users):
+    from selfservice.decisions import send_decisions
+
+    me = world["me"]
+    sign_in(api, me)
+    mine = world["mine"]
+    api.post(
+        f"/api/my/notices/{mine.pk}/postpone/", {"days": 2, "kind": "illness", "reason": "住院"}, format="multipart"
+    )
+    postponement = Postponement.objects.get()
+    assert send_decisions() == 0  # nothing decided yet
+    notice_actions.decide_postponement(user=users.staff, postponement=postponement, approve=False, comment="證明不足")
+    assert send_decisions() == 1
+    message = DeliveryMessage.objects.filter(recipient=me.phone).order_by("-id").first()
+    assert "未核准" in message.body and "證明不足" in message.body and mine.number in message.body
+    assert send_decisions() == 0  # once only
+    # A township office's own request is not a self-service request: nothing is sent by this task for it.
+    other = world["theirs"]
+    notice_actions.request_postponement(user=users.township, notice=other, days=1, reason="illness")
+    assert send_decisions() == 0
