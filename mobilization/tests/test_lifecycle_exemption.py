@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.models import AuditEvent
 from core.testing import api_client
 from mobilization.lifecycle import exemptions
-from mobilization.lifecycle.models import AreaExemption, Exemption, ExemptionDocument, Gap
+from mobilization.lifecycle.models import AreaExemption, Exemption, ExemptionDocument, ExemptionGround, Gap
 from mobilization.models import CallUpOrder, DeliveryMessage, Notice
 
 from .lifecycle_world import issued_order
@@ -199,7 +199,8 @@ def test_self_service_request_signature(users):
 
 def test_out_of_scope_lists_and_decisions(users):
     world = issued_order(users)
-    Exemption.objects.create(notice=world.notice("b1"), ground_id=1, status="requested")
+    ground = ExemptionGround.objects.get(code="illness")
+    Exemption.objects.create(notice=world.notice("b1"), ground=ground, status="requested")
     assert api_client(users.county_b).get(EXEMPTIONS).json()["count"] == 0
     assert api_client(users.county_a).get(EXEMPTIONS).json()["count"] == 1
     listed = api_client(users.county_a).get(EXEMPTIONS, {"township": "220", "status": "requested"}).json()
