@@ -207,3 +207,17 @@ def test_out_of_scope_lists_and_decisions(users):
     assert listed["count"] == 1
     assert api_client(users.county_a).get(EXEMPTIONS, {"colour": "red"}).status_code == 400
     assert CallUpOrder.objects.count() == 1
+
+
+def test_people_who_turned_ineligible_are_withdrawn_and_replaced(users):
+    from .helpers import grant
+
+    world = issued_order(users)
+    grant(world.people["b2"], "art29.3", world.order.report_date.replace(year=2026))  # a new Art. 29 grant
+    response = api_client(users.staff).post(f"{ORDERS}{world.order.pk}/release-ineligible/", {"note": "新核定"})
+    assert response.status_code == 200, response.content
+    assert response.json()["ineligible"] == 1 and response.json()["moved"] == 0
+    assert world.notice("b2").status == "withdrawn"
+    assert world.notice("b4").replaces_id == world.notice("b2").pk
+    assert binding(world.order).count() == world.order.quota
+    assert api_client(users.township).post(f"{ORDERS}{world.order.pk}/release-ineligible/", {}).status_code == 403
