@@ -147,7 +147,7 @@ def make_order(user, suffix: str, *, report_date, called: int, candidates: int):
     from django.db import connection
 
     from mobilization.models import CallUpOrder
-    from mobilization.notices.issuing import number_prefix
+    from mobilization.services.issuing import number_prefix
 
     order = CallUpOrder.objects.create(
         mobilization_type="educational",

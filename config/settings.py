@@ -271,11 +271,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "core.choices.RegionLevel",
         "JobStatusEnum": "core.choices.JobStatus",
-        "NoticeStatusEnum": "mobilization.notices.choices.NoticeStatus",
-        "NoticeBatchStatusEnum": "mobilization.notices.choices.BatchStatus",
-        "PostponementStatusEnum": "mobilization.notices.choices.PostponementStatus",
-        "PostponementKindEnum": "mobilization.notices.choices.PostponementKind",
-        "DeliveryChannelEnum": "mobilization.notices.choices.Channel",
+        "NoticeStatusEnum": "mobilization.choices.NoticeStatus",
+        "NoticeBatchStatusEnum": "mobilization.choices.BatchStatus",
+        "PostponementStatusEnum": "mobilization.choices.PostponementStatus",
+        "PostponementKindEnum": "mobilization.choices.PostponementKind",
+        "DeliveryChannelEnum": "mobilization.choices.Channel",
     },
 }
 

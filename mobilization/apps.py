@@ -20,7 +20,7 @@ class MobilizationConfig(AppConfig):
 
         from . import events  # noqa: F401  (declares the named audit events)
 
-        # Every two minutes the scheduler looks for issuing jobs that lost their worker (see notices.issuing).
+        # Every two minutes the scheduler looks for issuing jobs that lost their worker (see services/issuing.py).
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}
         )

@@ -29,8 +29,8 @@ from core.models import Region
 from core.scope import get_scope
 
 from .. import events_lifecycle as ev
+from ..filters import township_for
 from ..models import CallUpOrder, Notice
-from ..notices.api import township_for
 from . import changes, closing, eligibility, exemptions
 from .choices import CaseStatus, CaseStep, ExemptionStatus, GapReason, GapStatus
 from .models import Exemption, ExemptionDocument, ExemptionGround, Gap, NoShowCase, OrderChange

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actions import Refusal
 
-from ..choices import OrderStatus
-from ..notices.choices import NoticeStatus
+from ..choices import NoticeStatus, OrderStatus
 
 # A binding notice holds a place in the call: the person must report.
 BINDING = (NoticeStatus.ISSUED, NoticeStatus.SENT, NoticeStatus.DELIVERED, NoticeStatus.ACKNOWLEDGED)
@@ -45,7 +44,7 @@ def xact_lock(kind: int, key: int) -> None:
 
 def add_notice_events(ids: list[int], *, event: str, status: str, note: str, user=None, channel: str = "") -> None:
     """One NoticeEvent per notice id, in one statement (thousands at once after a bulk step)."""
-    from ..notices.models import NoticeEvent
+    from ..models import NoticeEvent
 
     if not ids:
         return

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy
 from core.actions import Action
 
 from .. import events_lifecycle as ev
-from ..choices import OrderStatus
+from ..choices import NoticeStatus, OrderStatus
 from ..models import CallUpOrder, Notice
-from ..notices.choices import NoticeStatus
 from . import replacement
 from .choices import GapReason
 from .common import OPEN, add_notice_events

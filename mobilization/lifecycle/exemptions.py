@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy, override
 from core.actions import Action, ActionRefused, Check, Refusal
 
 from .. import events_lifecycle as ev
-from ..choices import OrderStatus
+from ..choices import Channel, NoticeStatus, OrderStatus
 from ..models import CallUpOrder, Notice
-from ..notices import delivery
-from ..notices.choices import Channel, NoticeStatus
-from ..notices.pdf import verify_url
+from ..services import delivery
+from ..services.notice_pdf import verify_url
 from . import replacement
 from .choices import ExemptionStatus, GapReason
 from .common import OPEN, add_notice_events, order_live_refusals, user_fields

@@ -26,11 +26,11 @@ from django.utils.translation import override
 from core import events, jobs
 from core.models import Region
 
+from ..choices import Channel, NoticeStatus
 from ..events_lifecycle import NOTICE_REPLACED
 from ..models import Candidate, Notice
-from ..notices import delivery
-from ..notices.choices import Channel, NoticeStatus
-from ..notices.issuing import DEFAULT_REPORT_TIME, new_code, number_prefix
+from ..services import delivery
+from ..services.issuing import DEFAULT_REPORT_TIME, new_code, number_prefix
 from .choices import GapStatus
 from .common import LOCK_REPLACE, add_notice_events, xact_lock
 from .models import Gap
