@@ -28,9 +28,8 @@ def make_notices(count: int) -> int:
 
     from core.models import Region
     from core.pii import check_digit
-    from mobilization.models import CallUpOrder
-    from mobilization.notices.issuing import new_code
-    from mobilization.notices.models import Notice
+    from mobilization.models import CallUpOrder, Notice
+    from mobilization.services.issuing import new_code
     from reservists.models import ReserveUnit, Reservist
 
     remove_notices()
@@ -80,8 +79,7 @@ def make_notices(count: int) -> int:
 
 
 def remove_notices() -> None:
-    from mobilization.models import CallUpOrder
-    from mobilization.notices.models import Notice
+    from mobilization.models import CallUpOrder, Notice
     from reservists.models import ReserveUnit, Reservist
 
     orders = CallUpOrder.objects.filter(title=TITLE)
@@ -92,8 +90,8 @@ def remove_notices() -> None:
 
 
 def batch(order_id: int) -> tuple[int, float]:
-    from mobilization.notices import pdf
-    from mobilization.notices.models import Notice
+    from mobilization.models import Notice
+    from mobilization.services import notice_pdf as pdf
 
     started = time.perf_counter()
     _, pages = pdf.render_batch_pdf(Notice.objects.filter(order_id=order_id).order_by("delivery_seq", "id"))
@@ -105,8 +103,8 @@ def child(order_id: int) -> None:
     import django
 
     django.setup()
-    from mobilization.notices import pdf
-    from mobilization.notices.models import Notice
+    from mobilization.models import Notice
+    from mobilization.services import notice_pdf as pdf
 
     pdf.render_notice_pdf(Notice.objects.select_related(*pdf.NOTICE_RELATED).filter(order_id=order_id).first())
     print("ready", flush=True)
@@ -140,9 +138,9 @@ def two_workers(order_id: int) -> float:
 def main():
     import logging
 
-    from mobilization.notices import pdf
-    from mobilization.notices.choices import BATCH_PAGES
-    from mobilization.notices.models import Notice
+    from mobilization.choices import BATCH_PAGES
+    from mobilization.models import Notice
+    from mobilization.services import notice_pdf as pdf
 
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     order_id = make_notices(BATCH_PAGES)

@@ -85,9 +85,9 @@ def main():
     from core import jobs
     from core.accounts import provision_user
     from core.models import Job
+    from mobilization.choices import BatchStatus
     from mobilization.models import NoticeBatch
-    from mobilization.notices import issuing
-    from mobilization.notices.choices import BatchStatus
+    from mobilization.services import issuing
     from mobilization.tasks import render_notice_batch
 
     load_registry()

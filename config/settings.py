@@ -281,11 +281,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "core.choices.RegionLevel",
         "JobStatusEnum": "core.choices.JobStatus",
-        "NoticeStatusEnum": "mobilization.notices.choices.NoticeStatus",
-        "NoticeBatchStatusEnum": "mobilization.notices.choices.BatchStatus",
-        "PostponementStatusEnum": "mobilization.notices.choices.PostponementStatus",
-        "PostponementKindEnum": "mobilization.notices.choices.PostponementKind",
-        "DeliveryChannelEnum": "mobilization.notices.choices.Channel",
+        "NoticeStatusEnum": "mobilization.choices.NoticeStatus",
+        "NoticeBatchStatusEnum": "mobilization.choices.BatchStatus",
+        "PostponementStatusEnum": "mobilization.choices.PostponementStatus",
+        "PostponementKindEnum": "mobilization.choices.PostponementKind",
+        "DeliveryChannelEnum": "mobilization.choices.Channel",
     },
 }
 
@@ -305,3 +305,6 @@ PORTAL_PUBLIC_URL = env_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
 NOTICE_ISSUE_CHUNK = env_int("NOTICE_ISSUE_CHUNK", 5000)
 NOTICE_ISSUE_PAUSE = float(env_str("NOTICE_ISSUE_PAUSE", "0") or 0)
 NOTICE_DELIVERY_BACKENDS: dict = {}
+# The end of a call-up (mobilization/lifecycle): the review period of a no-show case, the size of a document.
+NO_SHOW_REVIEW_DAYS = env_int("NO_SHOW_REVIEW_DAYS", 60)
+EXEMPTION_DOCUMENT_MAX_BYTES = env_int("EXEMPTION_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)

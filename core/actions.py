@@ -82,7 +82,7 @@ class ActionRefused(TransitionRefused):
     def __init__(self, check: Check):
         self.check = check
         super().__init__(
-            check.message or _("This action is not allowed."),
+            check.action.headline(check) or check.message or _("This action is not allowed."),
             reasons=[r.as_dict() for r in check.refusals],
             status_code=check.status,
         )
@@ -134,6 +134,10 @@ class Action:
 
     def after_commit(self, user, obj, result, **params) -> None:
         """Work to schedule once the transaction has committed (Celery tasks, alerts)."""
+
+    def headline(self, check: Check) -> str | None:
+        """One sentence above the refusal's reasons (e.g. "cannot be granted under Art. 31"); None: the reasons."""
+        return None
 
     def describe(self, obj, **params) -> dict:
         """Before/after data recorded beside the state (override to add fields that matter to an auditor)."""

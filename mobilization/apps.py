@@ -20,11 +20,16 @@ class MobilizationConfig(AppConfig):
 
         from . import events  # noqa: F401  (declares the named audit events)
 
-        # Every two minutes the scheduler looks for issuing jobs that lost their worker (see notices.issuing).
+        # Every two minutes the scheduler looks for issuing jobs that lost their worker (see services/issuing.py).
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}
         )
         worker_ready.connect(_resume_after_start, weak=False, dispatch_uid="mobilization-resume-issuing")
+        from django.db.models.signals import post_migrate
+
+        from .lifecycle.grounds import ensure_grounds
+
+        post_migrate.connect(ensure_grounds, sender=self, dispatch_uid="mobilization-exemption-grounds")
         # Recalls, corrections and replacements resume the same way (see lifecycle/tasks.py).
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "mobilization-resume-lifecycle", {"task": "mobilization.resume_lifecycle", "schedule": 120.0}

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .notices import public
+from .views import public
 
 patterns = [
     path("verify/<str:code>/", public.verify_page, name="verify"),

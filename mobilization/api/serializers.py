@@ -1,10 +1,12 @@
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.serializers import RegionCodeField
 from reservists.choices import Branch, Category, MobilizationType
 
-from ..models import CallUpOrder, Candidate
+from ..choices import Channel, NoticeStatus, PostponementKind
+from ..models import CallUpOrder, Candidate, Notice, NoticeBatch, NoticeEvent, Postponement
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -132,3 +134,143 @@ class CandidateSerializer(serializers.ModelSerializer):
 class CandidateChangeSerializer(serializers.Serializer):
     reservist = serializers.IntegerField()
     reason = serializers.CharField()
+
+
+# ----- notices ------------------------------------------------------------------------------------
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    reservist = serializers.IntegerField(source="reservist_id", read_only=True)
+    township = serializers.CharField(source="township.code", read_only=True)
+    order = serializers.IntegerField(source="order_id", read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "number",
+            "order",
+            "reservist",
+            "township",
+            "status",
+            "attendance",
+            "report_date",
+            "report_time",
+            "assembly_point",
+            "verification_code",
+            "revision",
+            "replaces",
+        ]
+        read_only_fields = fields
+
+
+class NoticeEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NoticeEvent
+        fields = ["at", "event", "status", "channel", "note", "user_name"]
+        read_only_fields = fields
+
+
+class PostponementSerializer(serializers.ModelSerializer):
+    notice = serializers.IntegerField(source="notice_id", read_only=True)
+    report_date = serializers.DateField(source="notice.report_date", read_only=True)
+
+    class Meta:
+        model = Postponement
+        fields = [
+            "id",
+            "notice",
+            "kind",
+            "reason",
+            "days",
+            "status",
+            "original_report_date",
+            "new_report_date",
+            "report_date",
+            "decided_at",
+            "decision_comment",
+        ]
+        read_only_fields = fields
+
+
+class NoticeDetailSerializer(NoticeSerializer):
+    name = serializers.CharField(source="masked_name", read_only=True)
+    history = serializers.SerializerMethodField()
+    postponements = PostponementSerializer(many=True, read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta(NoticeSerializer.Meta):
+        fields = NoticeSerializer.Meta.fields + ["name", "history", "postponements", "pdf_url", "created_at"]
+        read_only_fields = fields
+
+    def get_history(self, notice) -> list[dict]:
+        """Issued first (when the row was written), then every recorded step in time order."""
+        first = {
+            "at": notice.created_at,
+            "event": "issued",
+            "status": NoticeStatus.ISSUED,
+            "channel": "",
+            "note": "",
+            "user_name": "",
+        }
+        return [first, *NoticeEventSerializer(notice.events.all(), many=True).data]
+
+    def get_pdf_url(self, notice) -> str:
+        from django.urls import reverse
+
+        return reverse("notice-pdf", args=[notice.pk])
+
+
+class DeliverSerializer(serializers.Serializer):
+    delivered = serializers.BooleanField(default=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.HAND)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class BulkDeliverSerializer(serializers.Serializer):
+    notices = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=10000)
+    township = serializers.CharField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+    def validate(self, attrs):
+        if not attrs.get("notices") and not attrs.get("township"):
+            raise serializers.ValidationError(gettext_lazy("Give the notices or the township delivered."))
+        return attrs
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    attended = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class PostponeSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=0, max_value=366)
+    reason = serializers.CharField(max_length=1000)
+    kind = serializers.ChoiceField(choices=PostponementKind.choices, required=False, allow_blank=True)
+
+
+class PostponementDecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class IssueSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class NoticeBatchSerializer(serializers.ModelSerializer):
+    township = serializers.CharField(source="township.code", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NoticeBatch
+        fields = ["id", "order", "township", "part", "count", "pages", "status", "rendered_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, batch) -> str | None:
+        from django.urls import reverse
+
+        return reverse("mobilization:notice-batch-download", args=[batch.pk]) if batch.file else None

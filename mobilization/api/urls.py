@@ -1,8 +1,9 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from ..notices.api import NoticeViewSet, PostponementViewSet
-from .views import EligibilityView, OrderViewSet
+from .candidates import EligibilityView
+from .notices import NoticeViewSet, PostponementViewSet
+from .orders import OrderViewSet
 
 router = DefaultRouter()
 router.register("orders", OrderViewSet, basename="order")

@@ -29,9 +29,9 @@ from core.models import Region
 from core.scope import get_scope
 
 from .. import events_lifecycle as ev
+from ..filters import township_for
 from ..models import CallUpOrder, Notice
-from ..notices.api import township_for
-from . import changes, closing, exemptions
+from . import changes, closing, eligibility, exemptions
 from .choices import CaseStatus, CaseStep, ExemptionStatus, GapReason, GapStatus
 from .models import Exemption, ExemptionDocument, ExemptionGround, Gap, NoShowCase, OrderChange
 
@@ -69,7 +69,7 @@ class TownshipsField(serializers.ListField):
         visible = Region.objects.for_user(request.user)
         found = []
         for code in codes:
-            region = township_for(code)
+            region = Region.objects.filter(code=code, level="township").first()  # by code only, never by id
             if region is None or not visible.filter(pk=region.pk).exists():
                 raise serializers.ValidationError(_("No township has the code %(c)s.") % {"c": code})
             found.append(region)
@@ -512,6 +512,26 @@ class OrderCorrectView(OrderChangeView):
     @extend_schema(request=CorrectionSerializer, responses={201: ChangeSerializer})
     def post(self, request, pk):
         return super().post(request, pk)
+
+
+class ReleaseIneligibleSerializer(StrictSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    replace = serializers.BooleanField(default=True)
+
+
+class OrderReleaseIneligibleView(APIView):
+    permission_classes = [IsAuthenticated, perm_class("mobilization.view_calluporder")]
+
+    @extend_schema(request=ReleaseIneligibleSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        """Withdraw the notices of people who turned ineligible before report day (a new Art. 29 grant, a move
+        out of the target) and replace them: `{"ineligible": n, "moved": m, "job": id or null}`."""
+        order = _order(request, pk)
+        data = _body(ReleaseIneligibleSerializer, request)
+        result = eligibility.ReleaseIneligible().execute(
+            request.user, order, note=data["note"], replace=data["replace"]
+        )
+        return Response({"order": order.pk, **result})
 
 
 class OrderCloseView(APIView):

@@ -16,6 +16,9 @@ urlpatterns = [
     path("orders/<int:pk>/exempt-area/", api.OrderAreaView.as_view(), name="order-exempt-area"),
     path("orders/<int:pk>/recall/", api.OrderRecallView.as_view(), name="order-recall"),
     path("orders/<int:pk>/correct/", api.OrderCorrectView.as_view(), name="order-correct"),
+    path(
+        "orders/<int:pk>/release-ineligible/", api.OrderReleaseIneligibleView.as_view(), name="order-release-ineligible"
+    ),
     path("orders/<int:pk>/close/", api.OrderCloseView.as_view(), name="order-close"),
     path("orders/<int:pk>/yield/", api.OrderYieldView.as_view(), name="order-yield"),
     *router.urls,

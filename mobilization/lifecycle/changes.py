@@ -26,11 +26,10 @@ from core.choices import JobStatus
 from core.models import Job, Region
 
 from .. import events_lifecycle as ev
-from ..choices import OrderStatus
+from ..choices import Channel, NoticeStatus, OrderStatus
 from ..models import CallUpOrder, Notice
-from ..notices import delivery
-from ..notices.choices import Channel, NoticeStatus
-from ..notices.pdf import verify_url
+from ..services import delivery
+from ..services.notice_pdf import verify_url
 from .choices import ChangeKind, ChangeStatus, GapStatus
 from .common import LOCK_CHANGE, OPEN, order_live_refusals
 from .models import Exemption, Gap, OrderChange

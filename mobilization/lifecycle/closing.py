@@ -21,9 +21,8 @@ from core import events
 from core.actions import Action, Refusal
 
 from .. import events_lifecycle as ev
-from ..choices import OrderStatus
+from ..choices import Attendance, OrderStatus
 from ..models import CallUpOrder, Notice
-from ..notices.choices import Attendance
 from .choices import STEP_OUTCOME, CaseStatus, CaseStep, ChangeStatus, GapStatus
 from .common import BINDING, add_notice_events
 from .models import Gap, NoShowCase, NoShowStep, OrderChange, OrderYield

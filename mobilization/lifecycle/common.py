@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actions import Refusal
 
-from ..choices import OrderStatus
-from ..notices.choices import NoticeStatus
+from ..choices import NoticeStatus, OrderStatus
 
 # A binding notice holds a place in the call: the person must report.
 BINDING = (NoticeStatus.ISSUED, NoticeStatus.SENT, NoticeStatus.DELIVERED, NoticeStatus.ACKNOWLEDGED)
@@ -43,12 +42,18 @@ def xact_lock(kind: int, key: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [kind, key])
 
 
-def add_notice_events(rows: list[tuple], *, event: str, status: str, note: str, user=None, channel: str = "") -> None:
-    """One NoticeEvent per notice id in `rows` (a list of ids), in one statement."""
-    from ..notices.models import NoticeEvent
+def add_notice_events(ids: list[int], *, event: str, status: str, note: str, user=None, channel: str = "") -> None:
+    """One NoticeEvent per notice id, in one statement (thousands at once after a bulk step)."""
+    from ..models import NoticeEvent
 
+    if not ids:
+        return
     who = user_fields(user)
-    NoticeEvent.objects.bulk_create(
-        [NoticeEvent(notice_id=pk, status=status, event=event, note=note, channel=channel, **who) for pk in rows],
-        batch_size=5000,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {NoticeEvent._meta.db_table} (notice_id, at, status, event, note, channel, user_id, user_name)
+            SELECT x.id, now(), %s, %s, %s, %s, %s, %s FROM unnest(%s::bigint[]) AS x(id)
+            """,
+            [status, event, note or "", channel, who["user"].pk if who["user"] else None, who["user_name"], list(ids)],
+        )

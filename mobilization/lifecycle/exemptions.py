@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy, override
 from core.actions import Action, ActionRefused, Check, Refusal
 
 from .. import events_lifecycle as ev
-from ..choices import OrderStatus
+from ..choices import Channel, NoticeStatus, OrderStatus
 from ..models import CallUpOrder, Notice
-from ..notices import delivery
-from ..notices.choices import Channel, NoticeStatus
-from ..notices.pdf import verify_url
+from ..services import delivery
+from ..services.notice_pdf import verify_url
 from . import replacement
 from .choices import ExemptionStatus, GapReason
 from .common import OPEN, add_notice_events, order_live_refusals, user_fields
@@ -431,30 +430,28 @@ class ExemptArea(Action):
         Exemption.objects.filter(notice_id__in=ids, status=ExemptionStatus.REQUESTED).update(
             status=ExemptionStatus.APPROVED, area=area, decided_by=who["user"], decided_at=now, decision_comment=note
         )
-        have = set(
-            Exemption.objects.filter(notice_id__in=ids, status=ExemptionStatus.APPROVED).values_list(
-                "notice_id", flat=True
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {Exemption._meta.db_table} (created_at, updated_at, notice_id, ground_id, note, replace,
+                    status, area_id, requested_by_id, requested_by_name, decided_by_id, decided_at, decision_comment)
+                SELECT %(now)s, %(now)s, x.id, %(ground)s, %(note)s, %(replace)s, 'approved', %(area)s, %(user)s,
+                       %(name)s, %(user)s, %(now)s, ''
+                FROM unnest(%(ids)s::bigint[]) AS x(id)
+                WHERE NOT EXISTS (SELECT 1 FROM {Exemption._meta.db_table} e
+                                  WHERE e.notice_id = x.id AND e.status = 'approved')
+                """,
+                {
+                    "now": now,
+                    "ground": ground.pk,
+                    "note": note,
+                    "replace": replace,
+                    "area": area.pk,
+                    "user": user.pk,
+                    "name": who["user_name"],
+                    "ids": ids,
+                },
             )
-        )
-        Exemption.objects.bulk_create(
-            [
-                Exemption(
-                    notice_id=pk,
-                    ground=ground,
-                    note=note,
-                    replace=replace,
-                    status=ExemptionStatus.APPROVED,
-                    area=area,
-                    requested_by=who["user"],
-                    requested_by_name=who["user_name"],
-                    decided_by=who["user"],
-                    decided_at=now,
-                )
-                for pk in ids
-                if pk not in have
-            ],
-            batch_size=5000,
-        )
         add_notice_events(ids, event="exempted.area", status=NoticeStatus.EXEMPTED, note=note, user=user)
         for start in range(0, len(ids), 5000):
             chunk = Notice.objects.filter(pk__in=ids[start : start + 5000]).select_related("reservist")

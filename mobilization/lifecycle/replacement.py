@@ -26,11 +26,11 @@ from django.utils.translation import override
 from core import events, jobs
 from core.models import Region
 
+from ..choices import Channel, NoticeStatus
 from ..events_lifecycle import NOTICE_REPLACED
 from ..models import Candidate, Notice
-from ..notices import delivery
-from ..notices.choices import Channel, NoticeStatus
-from ..notices.issuing import DEFAULT_REPORT_TIME, new_code, number_prefix
+from ..services import delivery
+from ..services.issuing import DEFAULT_REPORT_TIME, new_code, number_prefix
 from .choices import GapStatus
 from .common import LOCK_REPLACE, add_notice_events, xact_lock
 from .models import Gap
@@ -131,9 +131,14 @@ def _fill_chunk(order_id: int, gaps: list[tuple]) -> tuple[int, int]:
     now = timezone.now()
     if picks:
         new_ids = _write_notices(order, gaps, picks)
-        for gap_id, notice_id in new_ids.items():
-            Gap.objects.filter(pk=gap_id, status=GapStatus.PENDING).update(
-                status=GapStatus.FILLED, replacement_id=notice_id, filled_at=now
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {Gap._meta.db_table} g SET status = 'filled', replacement_id = x.notice, filled_at = %s
+                FROM unnest(%s::bigint[], %s::bigint[]) AS x(gap, notice)
+                WHERE g.id = x.gap AND g.status = 'pending'
+                """,
+                [now, list(new_ids), list(new_ids.values())],
             )
         _send(list(new_ids.values()))
     short_ids = [g[0] for g in gaps if g[0] not in picks]

@@ -20,8 +20,8 @@ from core.exceptions import TransitionRefused
 from core.pii import mask_name
 from core.views import PortalPermissionMixin, ScopedListView
 
+from ..filters import township_for
 from ..models import CallUpOrder, Notice
-from ..notices.api import township_for
 from . import changes, closing, exemptions
 from .choices import CaseStatus, ExemptionStatus
 from .forms import (
@@ -413,7 +413,7 @@ class ChangeLettersView(PortalPermissionMixin, View):
     def get(self, request, pk, township):
         from core.models import Region
 
-        from ..notices.choices import BATCH_PAGES
+        from ..choices import BATCH_PAGES
         from .pdf import render_withdrawals
 
         change = get_object_or_404(OrderChange.objects.for_user(request.user), pk=pk, kind="recall", status="done")

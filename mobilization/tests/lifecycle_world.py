@@ -11,7 +11,7 @@ from django.db import transaction
 from mobilization import services
 from mobilization.choices import OrderStatus
 from mobilization.models import CallUpOrder, Notice
-from mobilization.notices import issuing
+from mobilization.services import issuing
 from reservists.models import ReserveUnit
 
 from .helpers import grant, make_reservist, township

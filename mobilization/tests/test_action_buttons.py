@@ -10,8 +10,7 @@ from core.models import Region
 from core.testing import COUNTY_A, logged_in
 from mobilization.choices import OrderStatus
 from mobilization.models import CallUpOrder
-from mobilization.notices.issuing import ISSUE
-from mobilization.services import CANDIDATE_ACTIONS, EDIT, ORDER_ACTIONS
+from mobilization.services import ORDER_ACTIONS, ORDER_PAGE_ACTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ ORDER_PAGE = {
     "issue": 'id="do-issue"',
 }
 APPROVAL_PAGE = {"approve": 'id="do-approve"', "reject": 'id="do-reject"'}
-STEPS = {"edit": EDIT, **ORDER_ACTIONS, **CANDIDATE_ACTIONS, "issue": ISSUE}
+STEPS = ORDER_PAGE_ACTIONS
 
 
 def orders(users):

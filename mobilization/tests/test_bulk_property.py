@@ -7,8 +7,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mobilization import rules, selection, services
+from mobilization import rules, services
 from mobilization.models import CallUpOrder, Candidate
+from mobilization.services import selection
 from reservists.models import PriorityGrant, Reservist, ServiceRecord
 
 from .helpers import make_reservist

@@ -12,7 +12,7 @@ from core.testing import api_client
 from mobilization.lifecycle import changes
 from mobilization.lifecycle.models import NoShowCase, OrderChange, OrderYield
 from mobilization.models import CallUpOrder, DeliveryMessage, Notice
-from mobilization.notices import delivery
+from mobilization.services import delivery
 
 from .lifecycle_world import issued_order
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.models import AuditEvent
 from core.testing import api_client
 from mobilization.lifecycle import exemptions
-from mobilization.lifecycle.models import AreaExemption, Exemption, ExemptionDocument, Gap
+from mobilization.lifecycle.models import AreaExemption, Exemption, ExemptionDocument, ExemptionGround, Gap
 from mobilization.models import CallUpOrder, DeliveryMessage, Notice
 
 from .lifecycle_world import issued_order
@@ -199,10 +199,25 @@ def test_self_service_request_signature(users):
 
 def test_out_of_scope_lists_and_decisions(users):
     world = issued_order(users)
-    Exemption.objects.create(notice=world.notice("b1"), ground_id=1, status="requested")
+    ground = ExemptionGround.objects.get(code="illness")
+    Exemption.objects.create(notice=world.notice("b1"), ground=ground, status="requested")
     assert api_client(users.county_b).get(EXEMPTIONS).json()["count"] == 0
     assert api_client(users.county_a).get(EXEMPTIONS).json()["count"] == 1
     listed = api_client(users.county_a).get(EXEMPTIONS, {"township": "220", "status": "requested"}).json()
     assert listed["count"] == 1
     assert api_client(users.county_a).get(EXEMPTIONS, {"colour": "red"}).status_code == 400
     assert CallUpOrder.objects.count() == 1
+
+
+def test_people_who_turned_ineligible_are_withdrawn_and_replaced(users):
+    from .helpers import grant
+
+    world = issued_order(users)
+    grant(world.people["b2"], "art29.3", world.order.report_date.replace(year=2026))  # a new Art. 29 grant
+    response = api_client(users.staff).post(f"{ORDERS}{world.order.pk}/release-ineligible/", {"note": "新核定"})
+    assert response.status_code == 200, response.content
+    assert response.json()["ineligible"] == 1 and response.json()["moved"] == 0
+    assert world.notice("b2").status == "withdrawn"
+    assert world.notice("b4").replaces_id == world.notice("b2").pk
+    assert binding(world.order).count() == world.order.quota
+    assert api_client(users.township).post(f"{ORDERS}{world.order.pk}/release-ineligible/", {}).status_code == 403

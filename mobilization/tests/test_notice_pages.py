@@ -13,14 +13,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-import mobilization.notices
+import mobilization.services
 from core.choices import JobStatus
 from core.models import AuditEvent, Job, Region
 from core.scope import OutOfScope
 from core.testing import COUNTY_A, ScopedViewContract, logged_in
 from mobilization.choices import OrderStatus
 from mobilization.models import CallUpOrder, Notice, NoticeBatch, NoticeEvent, Postponement
-from mobilization.notices import actions_bulk
+from mobilization.services import notices_bulk as actions_bulk
 from reservists.models import ServiceRecord
 
 from .helpers import make_reservist
@@ -124,10 +124,10 @@ class TestNoticePdfContract(TestNoticeDetailContract):
 
 def fake_pdf_module(monkeypatch):
     """The PDF module renders with WeasyPrint (its own tests); the page only has to call it and log the download."""
-    module = types.ModuleType("mobilization.notices.pdf")
+    module = types.ModuleType("mobilization.services.notice_pdf")
     module.render_notice_pdf = lambda notice: b"%PDF-1.7 " + notice.number.encode()
-    monkeypatch.setitem(sys.modules, "mobilization.notices.pdf", module)
-    monkeypatch.setattr(mobilization.notices, "pdf", module, raising=False)
+    monkeypatch.setitem(sys.modules, "mobilization.services.notice_pdf", module)
+    monkeypatch.setattr(mobilization.services, "notice_pdf", module, raising=False)
 
 
 # ----- the order's notices -------------------------------------------------------------------------

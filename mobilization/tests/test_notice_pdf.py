@@ -13,9 +13,8 @@ from pypdf import PdfReader
 
 from core.tests.test_pdf import pdf_fonts
 from mobilization.choices import OrderStatus
-from mobilization.models import CallUpOrder
-from mobilization.notices import pdf
-from mobilization.notices.models import Notice
+from mobilization.models import CallUpOrder, Notice
+from mobilization.services import notice_pdf as pdf
 from reservists.models import ReserveUnit
 
 from .helpers import make_reservist, township

@@ -10,10 +10,9 @@ from core.choices import JobStatus
 from core.models import AuditEvent, Job
 from core.testing import api_client, connection_lost_after
 from mobilization import services
-from mobilization.choices import OrderStatus
+from mobilization.choices import BatchStatus, OrderStatus
 from mobilization.models import DeliveryMessage, Notice, NoticeBatch, Postponement
-from mobilization.notices import issuing
-from mobilization.notices.choices import BatchStatus
+from mobilization.services import issuing
 from reservists.models import ServiceRecord
 
 from .notice_world import REPORT_DATE, approved_order

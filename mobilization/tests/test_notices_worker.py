@@ -16,10 +16,9 @@ from django.db import connection
 from config.celery import app as celery_app
 from core.choices import JobStatus
 from core.models import Job
-from mobilization.choices import OrderStatus
+from mobilization.choices import BatchStatus, OrderStatus
 from mobilization.models import CallUpOrder, Notice, NoticeBatch
-from mobilization.notices import issuing
-from mobilization.notices.choices import BatchStatus
+from mobilization.services import issuing
 
 from .helpers import make_reservist
 from .notice_world import approved_order

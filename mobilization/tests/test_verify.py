@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from mobilization.notices.models import Notice, NoticeEvent
+from mobilization.models import Notice, NoticeEvent
 
 from .test_notice_pdf import FULL_ID, make_notice, make_order
 

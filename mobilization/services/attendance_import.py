@@ -15,9 +15,9 @@ from core.events import record
 from core.importing import Column, Importer, RowError
 
 from .. import events
-from ..models import CallUpOrder
-from . import actions, actions_bulk
-from .models import Notice
+from ..models import CallUpOrder, Notice
+from . import notices as actions
+from . import notices_bulk as actions_bulk
 
 MAX_ROWS = 300_000
 LOOKUP_CHUNK = 5000

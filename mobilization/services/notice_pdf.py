@@ -29,7 +29,7 @@ from core.pdf import PdfRenderer, qr_png_data_uri
 from core.pii import mask_national_id
 from reservists.choices import MobilizationType
 
-from .models import Notice
+from ..models import Notice
 
 # What a page reads besides the notice row: pass querysets with these, or let render_batch_pdf add them.
 NOTICE_RELATED = ("order", "reservist", "township__parent", "reserve_unit")

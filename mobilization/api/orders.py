@@ -1,79 +1,48 @@
-from django.core.paginator import Paginator
+"""API of call-up orders: create, edit, the steps of the order, its candidates and its notices."""
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.api.pagination import CountedPagination
 from core.api.permissions import perm_class
+from core.api.serializers import JobSerializer
 from core.api.viewsets import ScopedCreateListRetrieveUpdateViewSet
 from core.scope import ensure_in_scope
 from reservists.models import Reservist
 
-from .. import rules, services
+from .. import services
 from ..choices import Decision
-from ..models import CallUpOrder, Candidate
-from ..notices.api import OrderNoticeActions
+from ..filters import OrderFilterSet, filter_notices
+from ..models import CallUpOrder, Candidate, Notice, NoticeBatch
+from ..services import issuing
+from ..services import notices as actions
+from .candidates import CandidatePagination, candidate_queryset, known_count
+from .notices import FILTER_PARAMS
 from .serializers import (
+    BulkDeliverSerializer,
     CandidateChangeSerializer,
     CandidateSerializer,
     CommentSerializer,
-    EligibilityRequestSerializer,
-    EligibilityResponseSerializer,
+    IssueSerializer,
+    NoticeBatchSerializer,
+    NoticeSerializer,
     OrderSerializer,
 )
 
 
-class EligibilityView(APIView):
-    """The one-person rules engine: decision, every reason with its article, and the policy version used."""
-
-    permission_classes = [IsAuthenticated, perm_class("mobilization.check_eligibility")]
-
-    @extend_schema(request=EligibilityRequestSerializer, responses={200: EligibilityResponseSerializer})
-    def post(self, request):
-        data = EligibilityRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        reservist = get_object_or_404(Reservist.objects.for_user(request.user), pk=values["reservist"])
-        overrides = None
-        if values.get("order"):
-            order = get_object_or_404(CallUpOrder.objects.for_user(request.user), pk=values["order"])
-            overrides = order.overrides()
-        proposal = rules.Proposal(values["mobilization_type"], values["start_date"], values["days"], values["wartime"])
-        outcome = services.evaluate_reservist(reservist, proposal, overrides)
-        return Response(
-            {
-                "decision": outcome.decision,
-                "reasons": rules.render_reasons(outcome.reasons),
-                "policy_version": outcome.policy_version,
-            }
-        )
-
-
-class KnownCountPaginator(Paginator):
-    def __init__(self, *args, known_count=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if known_count is not None:
-            self.__dict__["count"] = known_count  # cached_property: skip the COUNT(*) over a million rows
-
-
-class CandidatePagination(CountedPagination):
-    known_count = None
-
-    def django_paginator_class(self, *args, **kwargs):
-        return KnownCountPaginator(*args, known_count=self.known_count, **kwargs)
-
-
-class OrderViewSet(OrderNoticeActions, ScopedCreateListRetrieveUpdateViewSet):
-    """Call-up orders. Writes go through services; actions move the order through its states."""
+class OrderViewSet(ScopedCreateListRetrieveUpdateViewSet):
+    """Call-up orders. Writes go through services; actions move the order through its states, issue its
+    notices and list them (`issue`, `notices`, `notices/deliver`, `batches`)."""
 
     queryset = CallUpOrder.objects.all().select_related("policy").prefetch_related("target_regions")
     serializer_class = OrderSerializer
-    filterset_fields = ["status", "mobilization_type"]
+    # The same fields as filters.OrderFilterSet (the detail actions turn list filtering off with `filterset_fields=[]`).
+    filterset_fields = list(OrderFilterSet.Meta.fields)
 
     def perform_create(self, serializer):
         with transaction.atomic():
@@ -192,27 +161,69 @@ class OrderViewSet(OrderNoticeActions, ScopedCreateListRetrieveUpdateViewSet):
         )
         return Response(CandidateSerializer(candidate).data)
 
+    @extend_schema(request=IssueSerializer, responses={202: JobSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, perm_class("mobilization.view_calluporder")],
+    )
+    def issue(self, request, pk=None):
+        """Start issuing an approved order's notices in the background; returns the job (see /api/jobs/{id}/)."""
+        order = self.get_object()
+        body = IssueSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = issuing.start(user=request.user, order=order, comment=body.validated_data["comment"])
+        job.refresh_from_db()
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-def candidate_queryset(user, order, params):
-    queryset = Candidate.objects.for_user(user).filter(order=order).order_by("id")
-    decision = params.get("decision")
-    if decision:
-        if decision not in Decision.values:
-            raise serializers.ValidationError({"decision": [f"{decision}?"]})
-        # Ordered as the (order, decision, id) index is, so the planner walks it instead of (order, id).
-        queryset = queryset.filter(decision=decision).order_by("decision", "id")
-    excluded = params.get("excluded")
-    if excluded in ("true", "1", "false", "0"):
-        queryset = queryset.filter(excluded=excluded in ("true", "1"))
-    return queryset
+    @extend_schema(parameters=FILTER_PARAMS, responses={200: NoticeSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[IsAuthenticated, perm_class("mobilization.view_notice")],
+        pagination_class=CountedPagination,
+        filterset_fields=[],
+    )
+    def notices(self, request, pk=None):
+        """The order's notices in call order (filters: township, status, attendance)."""
+        order = self.get_object()
+        queryset = filter_notices(
+            Notice.objects.for_user(request.user).filter(order=order).select_related("township"), request.query_params
+        ).order_by("order", "sequence")
+        paginator = CountedPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(NoticeSerializer(page, many=True).data)
 
+    @extend_schema(request=BulkDeliverSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="notices/deliver",
+        permission_classes=[IsAuthenticated, perm_class("mobilization.deliver_notice")],
+    )
+    def deliver_notices(self, request, pk=None):
+        """Record hand delivery in bulk: a list of notice ids, or every open notice of a township."""
+        order = self.get_object()
+        body = BulkDeliverSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        queryset = Notice.objects.for_user(request.user).filter(order=order)
+        if body.validated_data.get("notices"):
+            queryset = queryset.filter(pk__in=body.validated_data["notices"])
+        if body.validated_data.get("township"):
+            queryset = filter_notices(queryset, {"township": body.validated_data["township"]})
+        count = actions.deliver_many(user=request.user, order=order, notices=queryset, note=body.validated_data["note"])
+        return Response({"delivered": count})
 
-def known_count(user, order, params):
-    """The stored count for a nationwide reader with at most a decision filter; None means count."""
-    from core.scope import get_scope
-
-    if not get_scope(user).nation or params.get("excluded") or not order.summary:
-        return None
-    counts = order.summary.get("counts", {})
-    decision = params.get("decision")
-    return counts.get(decision) if decision else counts.get("total")
+    @extend_schema(responses={200: NoticeBatchSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[IsAuthenticated, perm_class("mobilization.view_noticebatch")],
+        filterset_fields=[],
+        pagination_class=None,
+    )
+    def batches(self, request, pk=None):
+        """The order's printable township batches (a township office sees its own)."""
+        order = self.get_object()
+        queryset = NoticeBatch.objects.for_user(request.user).filter(order=order).select_related("township")
+        return Response(NoticeBatchSerializer(queryset.order_by("township__code", "part"), many=True).data)

@@ -23,9 +23,8 @@ from reservists.choices import MobilizationType, ServiceSource
 from reservists.models import ServiceRecord
 
 from .. import events
-from ..choices import OrderStatus
-from . import delivery
-from .choices import (
+from ..choices import (
+    LIVE_ORDER_STATUSES,
     POSTPONEMENT_MAX_DAYS,
     Attendance,
     Channel,
@@ -33,13 +32,14 @@ from .choices import (
     PostponementKind,
     PostponementStatus,
 )
-from .models import Notice, NoticeEvent, Postponement
+from ..models import Notice, NoticeEvent, Postponement
+from . import delivery
 
 # Which statuses each delivery step may start from.
 DELIVERABLE = {NoticeStatus.ISSUED, NoticeStatus.SENT, NoticeStatus.UNDELIVERABLE}
 UNDELIVERABLE_FROM = {NoticeStatus.ISSUED, NoticeStatus.SENT}
 ACKNOWLEDGEABLE = {NoticeStatus.ISSUED, NoticeStatus.SENT, NoticeStatus.DELIVERED}
-LIVE_ORDER = {OrderStatus.ISSUED, OrderStatus.ISSUING}
+LIVE_ORDER = LIVE_ORDER_STATUSES
 # Art. 31 names these four; Roll-Call Mobilization has no postponement.
 POSTPONABLE_TYPES = {
     MobilizationType.GENERAL,
@@ -329,6 +329,9 @@ class RequestPostponement(NoticeAction):
         reasons = art31_refusals(obj, days, kind) if days is not ... else art31_refusals(obj, 1, None)
         return [art31_refusal(r) for r in reasons]
 
+    def headline(self, check) -> str | None:
+        return art31_headline(check)
+
     def validate(self, user, obj, *, reason: str = "", **params) -> None:
         if not (reason or "").strip():
             raise ValidationError({"reason": [_("Give the reason: the illness or the event to be handled in person.")]})
@@ -350,6 +353,12 @@ class RequestPostponement(NoticeAction):
             note=_("%(days)s days: %(reason)s") % {"days": days, "reason": reason.strip()},
         )
         return postponement
+
+
+def art31_headline(check) -> str | None:
+    if any(r.code.startswith("art31.") for r in check.refusals):
+        return _("The postponement cannot be granted under Art. 31.")
+    return None
 
 
 def art31_refusal(reason: dict) -> Refusal:
@@ -393,6 +402,9 @@ class ApprovePostponement(DecidePostponement):
     event = events.POSTPONEMENT_APPROVED.name
     label = gettext_lazy("Approve")
     to_state = PostponementStatus.APPROVED
+
+    def headline(self, check) -> str | None:
+        return art31_headline(check)
 
     def guard(self, user, obj, **params):
         reasons = art31_refusals(obj.notice, obj.days, obj.kind)

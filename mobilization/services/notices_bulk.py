@@ -21,9 +21,9 @@ from core.scope import OutOfScope
 from reservists.choices import ServiceSource
 from reservists.models import ServiceRecord
 
-from . import actions
-from .choices import Attendance
-from .models import Notice, NoticeEvent
+from ..choices import Attendance
+from ..models import Notice, NoticeEvent
+from . import notices as actions
 
 CHUNK = 5000
 SERVICE_COLUMNS = [

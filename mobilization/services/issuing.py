@@ -38,11 +38,10 @@ from core.models import Job
 from reservists.choices import MobilizationType
 
 from .. import events
-from ..choices import OrderStatus
-from ..models import CallUpOrder, Candidate
-from ..services import OrderAction, eager
-from .choices import BATCH_PAGES, BatchStatus
-from .models import Notice, NoticeBatch
+from ..choices import BATCH_PAGES, BatchStatus, OrderStatus
+from ..models import CallUpOrder, Candidate, Notice, NoticeBatch
+from .orders import OrderAction
+from .selection import eager
 
 log = logging.getLogger(__name__)
 
@@ -376,7 +375,8 @@ def render_batch(job_id: int, batch_id: int) -> None:
     """Render one township part, store it and hand it to the delivery channels (a no-op if done already)."""
     from django.core.files.base import ContentFile
 
-    from . import delivery, pdf
+    from . import delivery
+    from . import notice_pdf as pdf
 
     with advisory_lock(LOCK_BATCH, batch_id) as got:
         if not got:

@@ -1,24 +1,34 @@
-"""Pages: order list and form, candidate review, approval, and the rule policy (mnd_admin)."""
+"""Pages of a call-up order: the list, the form, the order page (candidate review, the steps it allows,
+its notices panel with the issue button), the approval page, and the order's steps posted from them."""
+
+from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.db.models import Count, Q, Sum
+from django.http import (
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views import View
 
 from core.actions import available
 from core.exceptions import TransitionRefused
+from core.models import Region
 from core.scope import get_scope, get_scoped_or_404
 from core.views import PortalPermissionMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
-from reservists.models import Reservist
 
-from . import rules, services
-from .choices import Decision, OrderStatus
-from .forms import CandidateChangeForm, CommentForm, OrderForm, PolicyForm
-from .models import CallUpOrder, Candidate, RulePolicy
+from .. import services
+from ..choices import BatchStatus, Decision, OrderStatus
+from ..filters import OrderFilterSet
+from ..forms import CandidateChangeForm, CommentForm, OrderForm
+from ..models import CallUpOrder, Candidate, NoticeBatch
+from ..services import issuing
+from .common import raise_if_forbidden, refusal_text
 
 PAGE = 50
 
@@ -31,10 +41,8 @@ class OrderListView(ScopedListView):
 
     def get_queryset(self):
         queryset = super().get_queryset().select_related("created_by").prefetch_related("target_regions")
-        status = self.request.GET.get("status")
-        if status in OrderStatus.values:
-            queryset = queryset.filter(status=status)
-        return queryset.order_by("-id")
+        # The API's filters (mobilization/filters.py); a wrong value is ignored on the page.
+        return OrderFilterSet(self.request.GET, queryset=queryset).qs.order_by("-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,12 +155,12 @@ class OrderDetailView(ScopedDetailView):
             actions=checks,
             can_edit=checks["edit"].allowed,
             can_review=checks["exclude"].allowed,
+            notice_panel=notice_panel(user, order, checks),
         )
         return context
 
 
 def township_names(summary) -> dict:
-    from core.models import Region
 
     ids = [row["township_id"] for row in (summary or {}).get("by_township", [])[:20]]
     return {r.pk: str(r) for r in Region.objects.filter(pk__in=ids).select_related("parent")}
@@ -194,18 +202,27 @@ class ApprovalView(ScopedDetailView):
 
 def order_checks(user, order) -> dict:
     """name -> Check of every step the order page offers: the page shows a button exactly when it is allowed."""
-    from .notices.issuing import ISSUE
-
-    steps = {"edit": services.EDIT, **services.ORDER_ACTIONS, **services.CANDIDATE_ACTIONS, "issue": ISSUE}
+    steps = services.ORDER_PAGE_ACTIONS
     return available(user, order, steps, in_scope=True)  # the page read the order through its scoped queryset
 
 
-def raise_if_forbidden(exc: TransitionRefused) -> None:
-    """A page turns a refusal for want of permission into 403 and one outside the user's area into 404."""
-    if exc.status_code == 403:
-        raise PermissionDenied(str(exc.message))
-    if exc.status_code == 404:
-        raise Http404
+def notice_panel(user, order: CallUpOrder, checks: dict | None = None) -> dict:
+    """What the order page shows about notices: the issue button, the running job, links, batch totals."""
+    has_notices = order.status in (OrderStatus.ISSUING, OrderStatus.ISSUED, OrderStatus.CLOSED) or (
+        order.status == OrderStatus.FAILED and order.decided_at is not None
+    )
+    panel = {"has_notices": has_notices, "can_issue": False, "job": None, "batches": None}
+    if has_notices and user.has_perm("mobilization.view_noticebatch"):
+        panel["batches"] = (
+            NoticeBatch.objects.for_user(user)
+            .filter(order=order)
+            .aggregate(parts=Count("id"), notices=Sum("count"), ready=Count("id", filter=Q(status=BatchStatus.READY)))
+        )
+    check = checks["issue"] if checks is not None else issuing.ISSUE.check_available(user, order)
+    panel["can_issue"] = check.allowed
+    if has_notices and user.has_perm(issuing.ISSUE.permission):
+        panel["job"] = issuing.latest_job(order)
+    return panel
 
 
 def order_action(request, pk, name):
@@ -232,64 +249,20 @@ def order_action(request, pk, name):
     return HttpResponseRedirect(reverse(target, args=[pk]))
 
 
-def candidate_change(request, pk, name):
-    """Exclude, re-include or add a person, with the recorded reason."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
-    order = get_scoped_or_404(CallUpOrder.objects, request.user, "mobilization.view_calluporder", pk=pk)
-    form = CandidateChangeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reservist and the reason."))
-        return HttpResponseRedirect(reverse("mobilization:order-detail", args=[pk]))
-    reservist_id, reason = form.cleaned_data["reservist"], form.cleaned_data["reason"]
-    try:
-        if name == "add":
-            reservist = get_scoped_or_404(Reservist.objects, request.user, pk=reservist_id)
-            services.add_candidate(user=request.user, order=order, reservist=reservist, reason=reason)
-        elif name in ("exclude", "include"):
-            candidate = get_scoped_or_404(Candidate.objects, request.user, order=order, reservist_id=reservist_id)
-            services.set_excluded(
-                user=request.user, order=order, candidate=candidate, excluded=name == "exclude", reason=reason
-            )
-        else:
-            raise PermissionDenied
-    except TransitionRefused as exc:
-        raise_if_forbidden(exc)
-        messages.error(request, str(exc.message))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Saved."))
-    return HttpResponseRedirect(reverse("mobilization:order-detail", args=[pk]))
+class IssueView(PortalPermissionMixin, View):
+    """POST: start (or resume) issuing the order's notices, then follow the job."""
 
+    permission_required = ["mobilization.view_calluporder", "mobilization.issue_notices"]
+    http_method_names = ["post"]
 
-class PolicyView(PortalPermissionMixin, TemplateView):
-    """Every version of the rule policy; mnd_admin publishes a new one with its effective date (Art. 33)."""
-
-    permission_required = "mobilization.view_rulepolicy"
-    template_name = "mobilization/policy.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", PolicyForm(initial=self._latest_values()))
-        context["versions"] = RulePolicy.objects.order_by("-version")
-        context["can_publish"] = self.request.user.has_perm("mobilization.add_rulepolicy")
-        context["defaults"] = rules.PolicyParams()
-        return context
-
-    def _latest_values(self):
-        latest = RulePolicy.objects.order_by("-version").first()
-        return {f: getattr(latest, f) for f in services.POLICY_FIELDS} if latest else {}
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("mobilization.add_rulepolicy"):
-            raise PermissionDenied
-        form = PolicyForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            services.publish_policy(user=request.user, **data)
-            messages.success(request, _("A new policy version was published."))
-            return HttpResponseRedirect(reverse("mobilization:policy"))
-        return self.render_to_response(self.get_context_data(form=form))
+    def post(self, request, pk):
+        order = get_scoped_or_404(CallUpOrder.objects, request.user, pk=pk)
+        form = CommentForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            job = issuing.start(user=request.user, order=order, comment=comment)
+        except TransitionRefused as exc:
+            messages.error(request, refusal_text(exc))
+            return HttpResponseRedirect(reverse("mobilization:order-detail", args=[pk]))
+        messages.success(request, _("Issuing the notices has started."))
+        return HttpResponseRedirect(reverse("core:job-detail", args=[job.pk]))

@@ -26,10 +26,10 @@ from core.dates import format_roc, parse_roc
 from core.exceptions import TransitionRefused
 from core.ratelimit import rate_limited
 
-from . import actions
-from .issuing import normalise_code
-from .models import Notice
-from .pdf import TITLES, township_label
+from ..models import Notice
+from ..services import notices as actions
+from ..services.issuing import normalise_code
+from ..services.notice_pdf import TITLES, township_label
 
 log = logging.getLogger(__name__)
 TEMPLATE = "mobilization/notices/verify.html"

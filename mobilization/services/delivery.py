@@ -22,11 +22,11 @@ from django.utils.translation import override
 
 from core.templatetags.portal import roc_date
 
-from .choices import Channel, NoticeStatus
-from .models import DeliveryMessage, Notice, NoticeEvent
-from .pdf import verify_url
+from ..choices import Channel, NoticeStatus
+from ..models import DeliveryMessage, Notice, NoticeEvent
+from .notice_pdf import verify_url
 
-DEFAULT_BACKEND = "mobilization.notices.delivery.DatabaseBackend"
+DEFAULT_BACKEND = "mobilization.services.delivery.DatabaseBackend"
 
 
 @dataclass

@@ -11,12 +11,11 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
@@ -31,15 +30,10 @@ from core.pii import mask_name
 from core.scope import get_scoped_or_404
 from core.views import PortalPermissionMixin, ScopedListView
 
-from .. import events, rules
-from ..choices import OrderStatus
-from ..forms import CommentForm
-from ..models import CallUpOrder
-from ..views import OrderDetailView as BaseOrderDetailView
-from . import actions, issuing
-from .api import filter_notices
-from .choices import Attendance, BatchStatus, NoticeStatus, PostponementStatus
-from .forms import (
+from .. import events
+from ..choices import Attendance, BatchStatus, NoticeStatus, PostponementStatus
+from ..filters import filter_notices
+from ..forms import (
     AcknowledgeForm,
     AttendanceForm,
     AttendanceUploadForm,
@@ -49,36 +43,14 @@ from .forms import (
     NoticeFilterForm,
     PostponementForm,
 )
-from .importers import AttendanceImport
-from .models import Notice, NoticeBatch, Postponement
+from ..models import CallUpOrder, Notice, NoticeBatch, Postponement
+from ..services import notices as actions
+from ..services.attendance_import import AttendanceImport
+from .common import refusal_of, refusal_text, safe_next
 
 PAGE = 50
 NO_SHOW_PAGE = 200
 VIEW_NOTICES = ["mobilization.view_calluporder", "mobilization.view_notice"]
-
-
-def refusal_of(exc: TransitionRefused) -> dict:
-    """A refusal as the pages show it: the sentence, then each reason with its article (第31條 / Art. 31)."""
-    return {
-        "message": str(exc.message),
-        "reasons": [
-            {"label": rules.article_label(r) if r.get("article") else "", "message": str(r.get("message", ""))}
-            for r in exc.reasons
-        ],
-    }
-
-
-def refusal_text(exc: TransitionRefused) -> str:
-    refusal = refusal_of(exc)
-    reasons = [f"{r['label']} {r['message']}".strip() for r in refusal["reasons"] if r["message"] != refusal["message"]]
-    return " ".join([refusal["message"], *reasons])
-
-
-def safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 class OrderPageMixin(PortalPermissionMixin):
@@ -107,56 +79,6 @@ class OrderPageMixin(PortalPermissionMixin):
         context["order"] = self.get_order()
         context["order_live"] = self.get_order().status in actions.LIVE_ORDER
         return context
-
-
-# ----- the order page: issuing and links ------------------------------------------------------------
-
-
-def notice_panel(user, order: CallUpOrder, checks: dict | None = None) -> dict:
-    """What the order page shows about notices: the issue button, the running job, links, batch totals."""
-    has_notices = order.status in (OrderStatus.ISSUING, OrderStatus.ISSUED, OrderStatus.CLOSED) or (
-        order.status == OrderStatus.FAILED and order.decided_at is not None
-    )
-    panel = {"has_notices": has_notices, "can_issue": False, "job": None, "batches": None}
-    if has_notices and user.has_perm("mobilization.view_noticebatch"):
-        panel["batches"] = (
-            NoticeBatch.objects.for_user(user)
-            .filter(order=order)
-            .aggregate(parts=Count("id"), notices=Sum("count"), ready=Count("id", filter=Q(status=BatchStatus.READY)))
-        )
-    check = checks["issue"] if checks is not None else issuing.ISSUE.check_available(user, order)
-    panel["can_issue"] = check.allowed
-    if has_notices and user.has_perm(issuing.ISSUE.permission):
-        panel["job"] = issuing.latest_job(order)
-    return panel
-
-
-class OrderDetailView(BaseOrderDetailView):
-    """The order page with its notices section (the issue button, links to the notice pages)."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["notice_panel"] = notice_panel(self.request.user, self.object, context["actions"])
-        return context
-
-
-class IssueView(PortalPermissionMixin, View):
-    """POST: start (or resume) issuing the order's notices, then follow the job."""
-
-    permission_required = ["mobilization.view_calluporder", "mobilization.issue_notices"]
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        order = get_scoped_or_404(CallUpOrder.objects, request.user, pk=pk)
-        form = CommentForm(request.POST)
-        comment = form.cleaned_data["comment"] if form.is_valid() else ""
-        try:
-            job = issuing.start(user=request.user, order=order, comment=comment)
-        except TransitionRefused as exc:
-            messages.error(request, refusal_text(exc))
-            return HttpResponseRedirect(reverse("mobilization:order-detail", args=[pk]))
-        messages.success(request, _("Issuing the notices has started."))
-        return HttpResponseRedirect(reverse("core:job-detail", args=[job.pk]))
 
 
 # ----- the order's notices -------------------------------------------------------------------------
@@ -188,7 +110,7 @@ class OrderNoticeListView(OrderPageMixin, TemplateView):
             next_after=next_after,
             statuses=NoticeStatus.choices,
             attendances=[*Attendance.choices, ("none", _("Not recorded"))],
-            can_deliver=context["order_live"] and user.has_perm("mobilization.deliver_notice"),
+            can_deliver=context["order_live"] and user.has_perm(actions.DELIVER.permission),
         )
         return context
 
@@ -392,7 +314,7 @@ class NoticePdfView(PortalPermissionMixin, View):
     model = Notice
 
     def get(self, request, pk):
-        from . import pdf
+        from ..services import notice_pdf as pdf
 
         notice = get_object_or_404(notice_queryset(request.user), pk=pk)
         data = pdf.render_notice_pdf(notice)

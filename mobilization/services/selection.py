@@ -19,12 +19,22 @@ from __future__ import annotations
 import datetime
 import json
 
-from django.db import connection
+from celery import shared_task
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.jobs import create_job, enqueue
+from core.models import Region
 from reservists.models import PriorityGrant, Reservist, ServiceRecord
 
-from . import rules
-from .models import Candidate
+from .. import events, rules
+from ..choices import SELECTABLE_STATUSES, Decision, OrderStatus
+from ..models import CallUpOrder, Candidate
+from .orders import OrderAction
+from .policy import policy_for
 
 # The decisions in rank order: dorder 0..3 in the SQL is an index into this tuple.
 _DORDER = (rules.ELIGIBLE, rules.LATER, rules.SUCCESSIVE, rules.INELIGIBLE)
@@ -334,7 +344,7 @@ def insert_candidates(**kwargs) -> int:
 def store_candidates(*, order_id, **kwargs) -> int:
     """Replace the order's candidates by the target population's, written as a new partition (partitions.py):
     rows into an unindexed table, indexes and statistics built afterwards, then attached. In a transaction."""
-    from . import partitions
+    from .. import partitions
 
     if not connection.in_atomic_block:
         raise RuntimeError("store_candidates must run in a transaction")
@@ -348,3 +358,163 @@ def store_candidates(*, order_id, **kwargs) -> int:
         partitions.analyze(cursor, name)
         partitions.attach(cursor, order_id, name)
     return count
+
+
+# ----- running the selection (the order's steps around the engine above) ------------------------
+
+
+def target_township_ids(order: CallUpOrder) -> list[int] | None:
+    """Townships targeted (a county covers its townships); None = nationwide."""
+    regions = list(order.target_regions.all())
+    if not regions:
+        return None
+    ids = {r.pk for r in regions if r.level == "township"}
+    counties = [r.pk for r in regions if r.level == "county"]
+    if counties:
+        ids |= set(Region.objects.filter(parent_id__in=counties).values_list("id", flat=True))
+    return sorted(ids)
+
+
+class StartSelection(OrderAction):
+    event = events.ORDER_SELECTION_STARTED.name
+    label = gettext_lazy("Run selection")
+    permission = "mobilization.select_calluporder"
+    from_states = SELECTABLE_STATUSES
+    to_state = OrderStatus.SELECTING
+    verb = gettext_lazy("selected")
+
+    def effect(self, user, obj, **params):
+        job = create_job("mobilization.selection", user, params={"order": obj.pk})
+        CallUpOrder.objects.filter(pk=obj.pk).update(selection_job=job)
+        obj.selection_job = job
+        enqueue(job, select_candidates, obj.pk)
+        return job
+
+    def describe(self, obj, **params) -> dict:
+        return {"selection_job": obj.selection_job_id}
+
+
+class FinishSelection(OrderAction):
+    """The system's step once the selection job has stored the candidates (no person, no permission)."""
+
+    event = events.ORDER_SELECTED.name
+    permission = None
+    scoped = False
+    anonymous_allowed = True
+    within_area = False
+    from_states = {OrderStatus.SELECTING}
+    to_state = OrderStatus.SELECTED
+
+    def changes(self, user, obj, *, policy, summary, **params) -> dict:
+        return {"policy": policy, "summary": summary, "selected_at": timezone.now()}
+
+    def describe(self, obj, **params) -> dict:
+        return {"candidates": params.get("count"), "policy": obj.policy_id}
+
+
+class FailSelection(OrderAction):
+    event = events.ORDER_SELECTION_FAILED.name
+    permission = None
+    scoped = False
+    anonymous_allowed = True
+    within_area = False
+    from_states = {OrderStatus.SELECTING}
+    to_state = OrderStatus.FAILED
+
+
+SELECT = StartSelection()
+
+
+def start_selection(*, user, order: CallUpOrder, comment: str = ""):
+    return SELECT.execute(user, order, note=comment)
+
+
+def run_selection(order_id: int, job_id: int | None = None) -> int:
+    """The selection itself (called by the Celery task): replace the order's candidates in one transaction."""
+    from core import jobs
+
+    order = CallUpOrder.objects.get(pk=order_id)
+    policy = policy_for(order.report_date)
+    with transaction.atomic():
+        if job_id:
+            jobs.set_progress(job_id, done=0, total=2, message=_("Evaluating the target population"))
+        # A new partition replaces the order's earlier candidates, indexed and analysed (selection.py).
+        count = store_candidates(
+            order_id=order.pk,
+            proposal=order.proposal(),
+            policy=policy.params(),
+            overrides=order.overrides(),
+            townships=target_township_ids(order),
+            branches=order.target_branches,
+            categories=order.target_categories,
+            specialties=order.target_specialties,
+        )
+        FinishSelection().execute(None, order, policy=policy, summary=compute_summary(order), count=count)
+    return count
+
+
+def selection_failed(order_id: int, error: str) -> None:
+    order = CallUpOrder.objects.filter(pk=order_id).first()
+    action = FailSelection()
+    if order is not None and action.check(None, order):
+        action.execute(None, order, note=error)
+
+
+@shared_task(name="mobilization.tasks.select_candidates", acks_late=True)
+def select_candidates(job_id: int, order_id: int) -> None:
+    """Evaluate the order's target population and store its candidates (idempotent: it replaces them)."""
+    from core import jobs
+
+    try:
+        with jobs.running(job_id):
+            count = run_selection(order_id, job_id)
+            jobs.set_progress(job_id, done=2, total=2, message=str(count))
+    except Exception as exc:
+        selection_failed(order_id, str(exc) or type(exc).__name__)
+        if not eager():
+            raise
+
+
+def eager() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+
+
+def compute_summary(order: CallUpOrder) -> dict:
+    """Counts per decision, and per township and specialty with the shortfall against the quota.
+
+    The quota is shared between townships in proportion to how many people each one has in the target;
+    a township's shortfall is its share minus the people it can supply (eligible or later, not excluded).
+    """
+    qs = Candidate.objects.filter(order_id=order.pk)
+    avail = Q(decision__in=[Decision.ELIGIBLE, Decision.LATER], excluded=False)
+    agg = {d: Count("id", filter=Q(decision=d)) for d in Decision.values}
+    rows_t = list(qs.values("township_id").annotate(total=Count("id"), available=Count("id", filter=avail), **agg))
+    rows_s = list(qs.values("specialty").annotate(total=Count("id"), available=Count("id", filter=avail), **agg))
+    counts = {d: sum(r[d] for r in rows_t) for d in Decision.values}
+    counts["total"] = sum(r["total"] for r in rows_t)
+    counts["available"] = sum(r["available"] for r in rows_t)
+    counts["excluded"] = qs.filter(excluded=True).count()
+
+    def shares(rows, key):
+        total = counts["total"] or 1
+        out = []
+        for r in rows:
+            share = round(order.quota * r["total"] / total)
+            out.append({**r, "share": share, "shortfall": max(0, share - r["available"])})
+        # Largest shortfalls first: that is what the reviewer acts on.
+        return sorted(out, key=lambda r: (-r["shortfall"], str(r[key])))
+
+    return {
+        "counts": counts,
+        "quota": order.quota,
+        "shortfall": max(0, order.quota - counts["available"]),
+        "by_township": shares(rows_t, "township_id"),
+        "by_specialty": shares(rows_s, "specialty"),
+    }
+
+
+def refresh_summary(order: CallUpOrder) -> None:
+    order.summary = compute_summary(order)
+    CallUpOrder.objects.filter(pk=order.pk).update(summary=order.summary)

@@ -9,7 +9,7 @@ from core.pii import mask_name
 from core.scope import ScopedQuerySet
 from reservists.models import ReserveUnit, Reservist
 
-from .choices import (
+from ..choices import (
     Attendance,
     BatchStatus,
     Channel,
