@@ -2,15 +2,14 @@
 mobilization changes this file only. Nothing here is a copy: these are the township offices' own steps."""
 
 from mobilization import rules
+from mobilization.choices import Channel, PostponementKind
 from mobilization.lifecycle.exemptions import request_exemption
 from mobilization.lifecycle.models import Exemption, ExemptionDocument, ExemptionGround
 from mobilization.models import DeliveryMessage, Notice, Postponement
-from mobilization.notices import actions as notice_steps
-from mobilization.notices import delivery
-from mobilization.notices.choices import Channel, PostponementKind
-from mobilization.notices.issuing import normalise_code
-from mobilization.notices.pdf import TITLES, render_notice_pdf
-from mobilization.services import policy_for
+from mobilization.services import delivery, policy_for
+from mobilization.services import notices as notice_steps
+from mobilization.services.issuing import normalise_code
+from mobilization.services.notice_pdf import TITLES, render_notice_pdf
 
 __all__ = [
     "TITLES",

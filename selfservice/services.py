@@ -1,5 +1,5 @@
 """What a signed-in reservist sees and does. Every step is on the township offices' own workflows
-(mobilization.notices.actions), attributed in the audit log to the person (ReservistPrincipal), and written
+(mobilization.services.notices), attributed in the audit log to the person (ReservistPrincipal), and written
 as a named event.
 
 Nothing here takes a notice id without the person: `notice_of()` answers 404 for anyone else's notice.

@@ -47,19 +47,17 @@ def test_registered_and_unknown_people_get_the_same_answer_and_only_the_register
 def test_timing_of_registered_and_unknown_ids_is_alike(api):
     person, _notice = person_with_notice()
     birth = person.birth_date.isoformat()
-
-    def median(national_id):
-        times = []
-        for _ in range(7):
+    times = {"known": [], "unknown": []}
+    start(api, UNKNOWN_ID, birth)  # warm up
+    # Interleaved, so that other work on the machine slows both alike.
+    for _ in range(15):
+        for kind, national_id in (("known", person.national_id), ("unknown", UNKNOWN_ID)):
             t0 = time.perf_counter()
             start(api, national_id, birth)
-            times.append(time.perf_counter() - t0)
-        return sorted(times)[3]
-
-    median(UNKNOWN_ID)  # warm up
-    known, unknown = median(person.national_id), median(UNKNOWN_ID)
+            times[kind].append(time.perf_counter() - t0)
+    known, unknown = (sorted(times[k])[7] for k in ("known", "unknown"))
     # The code is sent from a task in both branches; what differs is one small insert.
-    assert abs(known - unknown) < max(0.02, 0.5 * min(known, unknown)), (known, unknown)
+    assert abs(known - unknown) < max(0.03, 0.5 * min(known, unknown)), (known, unknown)
 
 
 def test_malformed_input_and_unknown_parameters_are_refused_without_work(api):
