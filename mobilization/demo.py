@@ -14,7 +14,7 @@ from core.models import Region
 from . import services
 from .choices import MobilizationType, OrderStatus
 from .models import CallUpOrder
-from .notices import issuing
+from .services import issuing
 
 TITLE = "115年第1梯次教育召集（新北市）"
 
