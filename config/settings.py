@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "materiel",
     "reports",
     "administration",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +192,16 @@ PORTAL_RATE_LIMITS = {
     "verify": env_str("RATE_LIMIT_VERIFY", "30/minute"),
     # denied requests (403/404) written to the audit log per user; beyond it they are only counted
     "denied": env_str("RATE_LIMIT_DENIED_LOG", "30/minute"),
+    # Self-service (selfservice/signin.py): sign-in requests per client, codes sent per national ID (or printed
+    # notice code), code tries per client, contact-confirmation codes per person.
+    "selfservice_signin": env_str("RATE_LIMIT_SELFSERVICE_SIGNIN", "20/minute"),
+    "selfservice_code": env_str("RATE_LIMIT_SELFSERVICE_CODE", "5/hour"),
+    "selfservice_verify": env_str("RATE_LIMIT_SELFSERVICE_VERIFY", "30/minute"),
+    "selfservice_contact": env_str("RATE_LIMIT_SELFSERVICE_CONTACT", "5/hour"),
 }
+# Self-service sessions end after this many idle minutes; uploads are at most this large.
+SELFSERVICE_IDLE_MINUTES = env_int("SELFSERVICE_IDLE_MINUTES", 30)
+SELFSERVICE_UPLOAD_MAX_BYTES = env_int("SELFSERVICE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # Two-factor authentication: required for MND and auditor accounts (off only on a DEBUG laptop by default).
 PORTAL_REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
 # API tokens expire: MND and auditor accounts (those that need 2FA) after hours, everyone else after days.
@@ -332,3 +342,6 @@ NOTICE_DELIVERY_BACKENDS: dict = {}
 # password link works.
 ACCOUNT_DORMANT_DAYS = env_int("ACCOUNT_DORMANT_DAYS", 90)
 ACCOUNT_LINK_MINUTES = env_int("ACCOUNT_LINK_MINUTES", 30)
+# The end of a call-up (mobilization/lifecycle): the review period of a no-show case, the size of a document.
+NO_SHOW_REVIEW_DAYS = env_int("NO_SHOW_REVIEW_DAYS", 60)
+EXEMPTION_DOCUMENT_MAX_BYTES = env_int("EXEMPTION_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)

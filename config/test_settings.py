@@ -11,6 +11,8 @@ os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
 # Many tests call the token endpoint within a minute; the rate-limit tests set their own low rates.
 os.environ.setdefault("RATE_LIMIT_TOKEN", "10000/minute")
 os.environ.setdefault("RATE_LIMIT_VERIFY", "10000/minute")
+for _scope in ("SIGNIN", "CODE", "VERIFY", "CONTACT"):
+    os.environ.setdefault(f"RATE_LIMIT_SELFSERVICE_{_scope}", "10000/minute")
 # Tests log MND users in with force_login; the two-factor tests switch this on themselves.
 os.environ.setdefault("REQUIRE_2FA", "0")
 # Tests read the dashboard right after changing data; core's dashboard test switches the cache on itself.

@@ -7,7 +7,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core.api.views import ObtainTokenView
 from core.views import DashboardView
 
-APPS = ["reservists", "mobilization", "civil_defense", "cip", "exercises", "materiel", "reports", "administration"]
+APPS = [
+    "reservists",
+    "mobilization",
+    "civil_defense",
+    "cip",
+    "exercises",
+    "materiel",
+    "reports",
+    "administration",
+    "selfservice",
+]
 # administration serves /api/accounts/ and /api/organisations/ at the top of the API.
 API_PREFIX = {"civil_defense": "civil-defense", "administration": ""}
 # Apps with public pages without login (verification of notices and reports).

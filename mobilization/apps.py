@@ -11,6 +11,8 @@ class MobilizationConfig(AppConfig):
         (_("Annual programmes"), "mobilization:programme-list", "mobilization.view_annualprogramme"),
         (_("Call-up rules"), "mobilization:policy", "mobilization.add_rulepolicy"),
         (_("Postponements"), "mobilization:postponement-list", "mobilization.view_postponement"),
+        (_("Exemptions"), "mobilization:exemption-list", "mobilization.view_exemption"),
+        (_("No-show cases"), "mobilization:case-list", "mobilization.view_noshowcase"),
     ]
 
     def ready(self):
@@ -24,10 +26,20 @@ class MobilizationConfig(AppConfig):
             "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}
         )
         worker_ready.connect(_resume_after_start, weak=False, dispatch_uid="mobilization-resume-issuing")
+        from django.db.models.signals import post_migrate
+
+        from .lifecycle.grounds import ensure_grounds
+
+        post_migrate.connect(ensure_grounds, sender=self, dispatch_uid="mobilization-exemption-grounds")
+        # Recalls, corrections and replacements resume the same way (see lifecycle/tasks.py).
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "mobilization-resume-lifecycle", {"task": "mobilization.resume_lifecycle", "schedule": 120.0}
+        )
 
 
 def _resume_after_start(sender=None, **kwargs):
     """A worker that (re)starts asks for interrupted issuing jobs at once; a pool process does the work."""
-    from .tasks import resume_issuing
+    from .tasks import resume_issuing, resume_lifecycle
 
     resume_issuing.apply_async(kwargs={"worker_started": True}, retry=False)
+    resume_lifecycle.apply_async(kwargs={"worker_started": True}, retry=False)

@@ -16,6 +16,7 @@ class OrderStatus(models.TextChoices):
     ISSUING = "issuing", _("Issuing notices")
     ISSUED = "issued", _("Issued")
     CLOSED = "closed", _("Closed")
+    RECALLED = "recalled", _("Recalled")
     CANCELLED = "cancelled", _("Cancelled")
     FAILED = "failed", _("Failed")
 
@@ -56,11 +57,14 @@ class NoticeStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     UNDELIVERABLE = "undeliverable", _("Undeliverable")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    EXEMPTED = "exempted", _("Exempted (no longer binding)")
+    WITHDRAWN = "withdrawn", _("Withdrawn (no longer binding)")
 
 
 class Attendance(models.TextChoices):
     PRESENT = "present", _("Reported")
     ABSENT = "absent", _("Did not report")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class PostponementKind(models.TextChoices):

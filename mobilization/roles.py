@@ -13,6 +13,24 @@ NOTICES_VIEW = [
     "mobilization.view_noticebatch",
     "mobilization.view_postponement",
 ]
+# The end of the call-up (mobilization/lifecycle): exemption, replacement, recall, closing, no-show cases.
+LIFECYCLE_VIEW = [
+    "mobilization.view_exemptionground",
+    "mobilization.view_exemption",
+    "mobilization.view_exemptiondocument",
+    "mobilization.view_gap",
+    "mobilization.view_orderchange",
+    "mobilization.view_orderyield",
+    "mobilization.view_noshowcase",
+    "mobilization.view_noshowstep",
+]
+LIFECYCLE_STAFF = LIFECYCLE_VIEW + [
+    "mobilization.request_exemption",
+    "mobilization.decide_exemption",
+    "mobilization.propose_orderchange",
+    "mobilization.close_calluporder",
+    "mobilization.record_noshow_step",
+]
 
 PERMISSIONS = {
     # Drafts, selects, reviews, submits and cancels orders.
@@ -38,16 +56,29 @@ PERMISSIONS = {
         "mobilization.add_rotationleave",
     ]
     + NOTICES_VIEW
-    + PROGRAMME_VIEW,
+    + PROGRAMME_VIEW
+    + LIFECYCLE_STAFF,
     # Approves or rejects; never an order they drafted or submitted (services._four_eyes).
     "mnd_approver": VIEW
     + NOTICES_VIEW
     + PROGRAMME_VIEW
-    + ["mobilization.approve_calluporder", "mobilization.approve_annualprogramme", "mobilization.check_eligibility"],
+    + LIFECYCLE_VIEW
+    + [
+        "mobilization.approve_calluporder",
+        "mobilization.approve_annualprogramme",
+        "mobilization.check_eligibility",
+        "mobilization.decide_orderchange",
+    ],
     # Publishes rule-policy versions (Art. 33).
-    "mnd_admin": VIEW + PROGRAMME_VIEW + ["mobilization.add_rulepolicy", "mobilization.check_eligibility"],
+    "mnd_admin": VIEW
+    + PROGRAMME_VIEW
+    + ["mobilization.add_rulepolicy", "mobilization.check_eligibility"]
+    + ["mobilization.view_exemptionground", "mobilization.add_exemptionground", "mobilization.change_exemptionground"],
     # Reads the orders and candidates of its own area, nothing else.
-    "local_gov": ["mobilization.view_calluporder", "mobilization.view_candidate"] + NOTICES_VIEW + PROGRAMME_VIEW,
+    "local_gov": ["mobilization.view_calluporder", "mobilization.view_candidate"]
+    + NOTICES_VIEW
+    + PROGRAMME_VIEW
+    + LIFECYCLE_VIEW,
     # Delivers the notices of its township, records report day and takes Art. 31 requests.
     "township_office": ["mobilization.view_calluporder"]
     + NOTICES_VIEW
@@ -55,5 +86,7 @@ PERMISSIONS = {
         "mobilization.deliver_notice",
         "mobilization.record_attendance",
         "mobilization.request_postponement",
-    ],
+    ]
+    + LIFECYCLE_VIEW
+    + ["mobilization.request_exemption", "mobilization.record_noshow_step"],
 }

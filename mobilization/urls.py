@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import candidates, notices, orders, policy, programme
 
@@ -41,4 +41,6 @@ urlpatterns = [
         notices.PostponementDecisionView.as_view(),
         name="postponement-decide",
     ),
+    # The end of the call-up: exemption, replacement, recall, correction, closing, no-show cases.
+    path("", include("mobilization.lifecycle.urls")),
 ]

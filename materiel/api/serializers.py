@@ -181,7 +181,7 @@ class CountySurveySerializer(serializers.ModelSerializer):
         return changes_since_last_year(survey)
 
 
-class NoteSerializer(serializers.Serializer):
+class MaterielNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -376,6 +376,6 @@ class ReturnSerializer(HandoverSerializer):
     damage_claim = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
-class ExemptSerializer(serializers.Serializer):
+class MaterielExemptSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
     replace = serializers.BooleanField(default=False)

@@ -29,12 +29,12 @@ from ..paging import newest
 from .serializers import (
     AllocationSerializer,
     CountySurveySerializer,
-    ExemptSerializer,
     HandoverSerializer,
     ImportSerializer,
     KindSerializer,
     MatchResultSerializer,
-    NoteSerializer,
+    MaterielExemptSerializer,
+    MaterielNoteSerializer,
     RequirementSerializer,
     RequisitionNoticeSerializer,
     RequisitionSerializer,
@@ -98,7 +98,7 @@ class StrictParamsMixin:
 class ActionMixin:
     """POST endpoints that run one `core.actions.Action` on the scoped object."""
 
-    def run(self, request, action_obj, serializer_class=NoteSerializer, **fixed):
+    def run(self, request, action_obj, serializer_class=MaterielNoteSerializer, **fixed):
         obj = self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
@@ -152,21 +152,23 @@ class SurveyViewSet(StrictParamsMixin, ActionMixin, ScopedReadOnlyViewSet):
     filterset_class = SurveyFilter
     workflow_actions = ("submit", "accept", "return_", "import_")
 
-    @extend_schema(request=NoteSerializer, responses=CountySurveySerializer)
+    @extend_schema(request=MaterielNoteSerializer, responses=CountySurveySerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """The county submits its confirmed inventory (figures per kind are kept for next year)."""
         survey, _r = self.run(request, services.SURVEY_ACTIONS["submit"])
         return Response(self.get_serializer(survey).data)
 
-    @extend_schema(request=NoteSerializer, responses=CountySurveySerializer)
+    @extend_schema(request=MaterielNoteSerializer, responses=CountySurveySerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """MND accepts a submitted survey."""
         survey, _r = self.run(request, services.SURVEY_ACTIONS["accept"])
         return Response(self.get_serializer(survey).data)
 
-    @extend_schema(request=NoteSerializer, responses=CountySurveySerializer, operation_id="materiel_surveys_return")
+    @extend_schema(
+        request=MaterielNoteSerializer, responses=CountySurveySerializer, operation_id="materiel_surveys_return"
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         """MND returns a submitted survey to the county, with the reason."""
@@ -258,19 +260,19 @@ class RequisitionViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetriev
         requisition, _r = self.run(request, services.REQUISITION_ACTIONS[name])
         return Response(self.get_serializer(self.get_queryset().get(pk=requisition.pk)).data)
 
-    @extend_schema(request=NoteSerializer, responses=RequisitionSerializer)
+    @extend_schema(request=MaterielNoteSerializer, responses=RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit for approval; the cross-domain checks run and their conflicts are listed on the order."""
         return self._step(request, "submit")
 
-    @extend_schema(request=NoteSerializer, responses=RequisitionSerializer)
+    @extend_schema(request=MaterielNoteSerializer, responses=RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """An approver who neither drafted nor submitted the order approves it."""
         return self._step(request, "approve")
 
-    @extend_schema(request=NoteSerializer, responses=RequisitionSerializer)
+    @extend_schema(request=MaterielNoteSerializer, responses=RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """An approver sends the order back to draft, with the reason."""
@@ -289,7 +291,7 @@ class RequisitionViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetriev
             checks.refresh(requisition)
         return self._step(request, "issue")
 
-    @extend_schema(request=NoteSerializer, responses=RequisitionSerializer)
+    @extend_schema(request=MaterielNoteSerializer, responses=RequisitionSerializer)
     @action(detail=True, methods=["post"], url_path=r"conflicts/(?P<conflict_id>\d+)/accept")
     def accept_conflict(self, request, pk=None, conflict_id=None):
         """Accept one conflict of the order with a reason, so issuing need not wait for it."""
@@ -299,7 +301,7 @@ class RequisitionViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetriev
             from django.http import Http404
 
             raise Http404
-        data = NoteSerializer(data=request.data)
+        data = MaterielNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.CONFLICT_ACCEPT.execute(request.user, conflict, note=data.validated_data["note"])
         return Response(self.get_serializer(self.get_queryset().get(pk=requisition.pk)).data)
@@ -345,9 +347,9 @@ class RequisitionNoticeViewSet(
         notice, _r = self.run(request, services.NOTICE_ACTIONS["return"], ReturnSerializer)
         return Response(self.get_serializer(notice).data)
 
-    @extend_schema(request=ExemptSerializer, responses=RequisitionNoticeSerializer)
+    @extend_schema(request=MaterielExemptSerializer, responses=RequisitionNoticeSerializer)
     @action(detail=True, methods=["post"])
     def exempt(self, request, pk=None):
         """Exempt the resource (with the reason); with `replace`, the next nearest free resource gets a notice."""
-        notice, _r = self.run(request, services.NOTICE_ACTIONS["exempt"], ExemptSerializer)
+        notice, _r = self.run(request, services.NOTICE_ACTIONS["exempt"], MaterielExemptSerializer)
         return Response(self.get_serializer(notice).data)

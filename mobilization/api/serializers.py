@@ -175,6 +175,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             "assembly_point",
             "verification_code",
             "revision",
+            "replaces",
         ]
         read_only_fields = fields
 

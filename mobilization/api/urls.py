@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from .candidates import EligibilityView
@@ -14,5 +14,6 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 urlpatterns = [
     path("eligibility/", EligibilityView.as_view(), name="eligibility"),
     path("orders/<int:pk>/leave/", OrderLeaveView.as_view(), name="order-leave"),
+    path("", include("mobilization.lifecycle.api_urls")),  # exemption, replacement, recall, closing, no-shows
     *router.urls,
 ]

@@ -1,5 +1,6 @@
 """The models of the call-up (app label "mobilization"), one module per topic; import them from here."""
 
+from ..lifecycle.models import *  # noqa: F403  (the end of the call-up: exemption, replacement, closing)
 from .candidates import Candidate, CandidateQuerySet
 from .notices import DeliveryMessage, Notice, NoticeBatch, NoticeEvent, Postponement
 from .orders import CallUpOrder, CallUpOrderQuerySet

@@ -51,6 +51,9 @@ class Notice(TimeStampedModel):
     attendance_recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
     delivery_seq = models.PositiveIntegerField(_("place in the township batch"), null=True, blank=True)
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    replaces = models.OneToOneField(
+        "self", verbose_name=_("replaces"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "township"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mobilization.choices import Attendance, OrderStatus
-from mobilization.models import CallUpOrder, Candidate, Notice, Postponement
+from mobilization.models import CallUpOrder, Candidate, NoShowCase, Notice, Postponement
 
 from .. import charts
 from ..choices import ScopeKind
@@ -72,7 +72,7 @@ def gather(scope, as_of, detail: bool = True) -> dict:
         "no_shows": None,
         "postponements": None,
     }
-    figures.update(_attendance(scope, live))
+    figures.update(_attendance(scope, live, as_of))
     if detail:
         figures["by_type"] = dict(live.order_by().values_list("mobilization_type").annotate(q=Sum("quota")))
         figures["order_rows"] = [
@@ -82,17 +82,26 @@ def gather(scope, as_of, detail: bool = True) -> dict:
     return figures
 
 
-def _attendance(scope, live) -> dict:
-    """No-shows among the notices whose attendance is recorded, and Art. 31 postponements."""
+def _attendance(scope, live, as_of=None) -> dict:
+    """No-shows among the notices whose attendance is recorded, Art. 31 postponements, and the follow-up of
+    no-shows (mobilization/lifecycle): open cases, overdue ones, and how the others ended."""
     notices = scope.apply(Notice.objects.filter(order__in=live))
     counts = notices.aggregate(
         due=Count("id", filter=Q(attendance__in=(Attendance.PRESENT, Attendance.ABSENT))),
         no_shows=Count("id", filter=Q(attendance=Attendance.ABSENT)),
     )
+    cases = scope.apply(NoShowCase.objects.filter(order__in=live))
     return {
         "due": counts["due"],
         "no_shows": counts["no_shows"],
         "postponements": scope.apply(Postponement.objects.filter(notice__order__in=live)).count(),
+        "cases": cases.aggregate(
+            open=Count("id", filter=Q(status="open")),
+            overdue=Count("id", filter=Q(status="open", due_date__lt=as_of or datetime.date.today())),
+            justified=Count("id", filter=Q(status="justified")),
+            referred=Count("id", filter=Q(status="referred")),
+            public_notice=Count("id", filter=Q(status="public_notice")),
+        ),
     }
 
 

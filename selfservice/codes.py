@@ -1,0 +1,95 @@
+"""One-time codes: keyed hashes, single use, five minutes, locked after five wrong tries.
+
+`issue()` writes a Challenge and returns its opaque token (what the client holds between the two steps) and
+the code; `redeem()` checks a code against a token under a row lock and answers the challenge or None.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import CODE_MINUTES, MAX_TRIES, Challenge
+
+CODE_DIGITS = 6
+
+
+def keyed_hash(*parts: str) -> str:
+    message = "\x1f".join(parts).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def normalise(code: str) -> str:
+    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())[:64]
+
+
+def issue(
+    *,
+    purpose: str,
+    reservist_id: int | None,
+    code: str | None = None,
+    backend: str = "",
+    new_value: str = "",
+    channel: str = "",
+) -> tuple[str, str, Challenge]:
+    """(token, code, challenge). The code is stored only as a hash keyed by the token."""
+    token = secrets.token_urlsafe(24)
+    code = code if code is not None else new_code()
+    challenge = Challenge.objects.create(
+        token_hash=token_hash(token),
+        purpose=purpose,
+        backend=backend,
+        reservist_id=reservist_id,
+        code_hash=keyed_hash(token, normalise(code)),
+        new_value=new_value,
+        channel=channel,
+        expires_at=timezone.now() + datetime.timedelta(minutes=CODE_MINUTES),
+    )
+    return token, code, challenge
+
+
+class Outcome:
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"  # this try was the last one allowed, or the code was locked before
+    GONE = "gone"  # unknown token, expired or already used
+
+
+def redeem(token: str, code: str, *, purpose: str) -> tuple[str, Challenge | None]:
+    """Check `code` for the challenge behind `token`. A right code for nobody in the registry is still wrong."""
+    if not token or not isinstance(token, str):
+        return Outcome.GONE, None
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = Challenge.objects.select_for_update().filter(token_hash=token_hash(token), purpose=purpose).first()
+        if challenge is None or challenge.used_at is not None or challenge.expires_at <= now:
+            return Outcome.GONE, challenge
+        if challenge.tries >= MAX_TRIES:
+            return Outcome.LOCKED, challenge
+        right = hmac.compare_digest(challenge.code_hash, keyed_hash(token, normalise(code)))
+        if right and challenge.reservist_id is not None:
+            used = Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now)
+            return (Outcome.OK if used == 1 else Outcome.GONE), challenge
+        Challenge.objects.filter(pk=challenge.pk).update(tries=F("tries") + 1)
+        challenge.tries += 1
+        return (Outcome.LOCKED if challenge.tries >= MAX_TRIES else Outcome.WRONG), challenge
+
+
+def issue_token_only() -> str:
+    """A token that leads nowhere, for a request that was rate-limited: the answer looks the same."""
+    return secrets.token_urlsafe(24)
