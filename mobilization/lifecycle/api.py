@@ -156,7 +156,7 @@ class NoteSerializer(StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class DecisionSerializer(StrictSerializer):
+class LifecycleDecisionSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -390,19 +390,19 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=DecisionSerializer, responses={200: ExemptionSerializer})
+    @extend_schema(request=LifecycleDecisionSerializer, responses={200: ExemptionSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         exemption = self.get_object()
-        data = _body(DecisionSerializer, request)
+        data = _body(LifecycleDecisionSerializer, request)
         exemptions.ApproveExemption().execute(request.user, exemption, note=data["comment"])
         return _exemption_response(exemption, status.HTTP_200_OK)
 
-    @extend_schema(request=DecisionSerializer, responses={200: ExemptionSerializer})
+    @extend_schema(request=LifecycleDecisionSerializer, responses={200: ExemptionSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         exemption = self.get_object()
-        data = _body(DecisionSerializer, request)
+        data = _body(LifecycleDecisionSerializer, request)
         exemptions.RefuseExemption().execute(request.user, exemption, note=data["comment"])
         return _exemption_response(exemption, status.HTTP_200_OK)
 
@@ -607,20 +607,20 @@ class ChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 queryset = queryset.filter(order_id=int(order))
         return queryset
 
-    @extend_schema(request=DecisionSerializer, responses={202: JobSerializer})
+    @extend_schema(request=LifecycleDecisionSerializer, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         change = self.get_object()
-        data = _body(DecisionSerializer, request)
+        data = _body(LifecycleDecisionSerializer, request)
         job = changes.ApproveChange().execute(request.user, change, note=data["comment"])
         job.refresh_from_db()
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=DecisionSerializer, responses={200: ChangeSerializer})
+    @extend_schema(request=LifecycleDecisionSerializer, responses={200: ChangeSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         change = self.get_object()
-        data = _body(DecisionSerializer, request)
+        data = _body(LifecycleDecisionSerializer, request)
         changes.RefuseChange().execute(request.user, change, note=data["comment"])
         change.refresh_from_db()
         return Response(ChangeSerializer(change).data)
