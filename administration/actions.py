@@ -78,7 +78,7 @@ class AccountAction(AuthorityAction):
             return [Refusal("permission", NOT_PERMITTED)]
         return authority(user, read_access(obj), None)
 
-    def describe(self, obj) -> dict:
+    def describe(self, obj, **params) -> dict:
         return {"username": obj.username}
 
 
@@ -117,7 +117,7 @@ class UnlockAccount(AccountAction):
     def guard(self, user, obj, **params):
         return [] if services.is_locked(obj) else [Refusal("not_locked", _("The account is not locked out."))]
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {"username": obj.username, "locked": services.is_locked(obj)}
 
     def effect(self, user, obj, **params):
@@ -133,7 +133,7 @@ class ResetTwoFactor(AccountAction):
             return [Refusal("no_second_factor", _("The account has no second factor to reset."))]
         return []
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {"username": obj.username, "two_factor": services.has_second_factor(obj)}
 
     def effect(self, user, obj, **params):
@@ -185,7 +185,7 @@ class ChangeAccess(AccountAction):
             refusals.append(Refusal("unchanged", _("Nothing to change."), field="role"))
         return refusals
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return read_access(obj).as_dict()
 
     def effect(self, user, obj, *, access: Access, **params):
@@ -211,7 +211,7 @@ class RequestGrant(ChangeAccess):
             refusals.append(Refusal("pending", _("A grant for this account is already waiting for approval.")))
         return refusals
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return read_access(obj).as_dict()
 
     def effect(self, user, obj, *, access: Access, note: str = "", **params):
@@ -270,7 +270,7 @@ class ApproveGrant(AuthorityAction):
     def changes(self, user, obj, **params):
         return {"decided_by": user, "decided_by_name": user.get_username(), "decided_at": timezone.now()}
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {"account": obj.user.username, "role": obj.role, "regions": obj.regions, "reasons": obj.reasons}
 
     def effect(self, user, obj, note: str = "", **params):
@@ -410,7 +410,7 @@ class OrganisationAction(AuthorityAction):
     state_field = "is_active"
     timestamp_field = None
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {"code": obj.code}
 
 

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.choices import OrganisationKind, Role
+from core.filters import ScopedFilterSet
 from core.models import Organisation, Region
 
 from .choices import AccountState, GrantStatus
@@ -31,7 +32,7 @@ class CountyFilter(django_filters.ModelChoiceFilter):
     """A county by its code (TW-NWT)."""
 
 
-class AccountFilter(django_filters.FilterSet):
+class AccountFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, field_name="groups__name")
     county = CountyFilter(
@@ -81,7 +82,7 @@ class AccountFilter(django_filters.FilterSet):
         return queryset.filter(waiting) if value else queryset.exclude(waiting)
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
     county = CountyFilter(

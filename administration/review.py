@@ -8,7 +8,6 @@ with its granter unknown, so the review never hides a grant the database holds.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 
@@ -16,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import events
+from core import csvexport, events
 from core.actions import ActionRefused, Check, Refusal
 from core.audit import audit_context
 from core.models import Organisation, Region
@@ -25,7 +24,7 @@ from . import events as names
 from .access import EXTRA_PERMISSIONS, role_label
 from .choices import GrantKind
 from .models import AccessGrant, AccessReview, Account
-from .services import AccountFacts, csv_cell
+from .services import AccountFacts
 
 EXPORT_CHUNK = 500
 
@@ -118,7 +117,7 @@ def export_lines(accounts_queryset):
         return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvexport.writer(out)
 
     def flush():
         text = out.getvalue()
@@ -158,7 +157,7 @@ def export_lines(accounts_queryset):
                         iso(line["approved_at"]),
                     ]
                 )
-                writer.writerow([csv_cell(v) for v in head + tail])
+                writer.writerow(head + tail)
         yield flush()
 
 

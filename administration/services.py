@@ -266,11 +266,3 @@ def administrator_emails() -> list[str]:
 
 
 # ----- exports -------------------------------------------------------------------------------------------
-
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_LEADS) else text

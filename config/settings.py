@@ -334,7 +334,7 @@ LOGGING = {
 # --- Portal ---
 PORTAL_PUBLIC_URL = env_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
 # Notices: rows per transaction when issuing, and an optional pause between chunks (seconds) so a national issue
-# can yield to other database work. Delivery backends per channel (see mobilization/notices/delivery.py).
+# can yield to other database work. Delivery backends per channel (see mobilization/services/delivery.py).
 NOTICE_ISSUE_CHUNK = env_int("NOTICE_ISSUE_CHUNK", 5000)
 NOTICE_ISSUE_PAUSE = float(env_str("NOTICE_ISSUE_PAUSE", "0") or 0)
 NOTICE_DELIVERY_BACKENDS: dict = {}

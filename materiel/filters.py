@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ScopedFilterSet
 from core.models import Region
 
 from .choices import Condition, RequirementStatus, RequisitionStatus, Sector, SurveyStatus
@@ -21,7 +22,7 @@ class CountyFilter(django_filters.ModelChoiceFilter):
         )
 
 
-class ResourceFilter(django_filters.FilterSet):
+class ResourceFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Registration or description"), method="filter_q")
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices, field_name="kind__sector")
     kind = django_filters.ModelChoiceFilter(label=_("Kind"), queryset=Kind.objects.all(), to_field_name="code")
@@ -42,7 +43,7 @@ class ResourceFilter(django_filters.FilterSet):
         return queryset.filter(Q(registration=value.upper()) | Q(name__icontains=value))
 
 
-class SurveyFilter(django_filters.FilterSet):
+class SurveyFilter(ScopedFilterSet):
     year = django_filters.NumberFilter(label=_("Year"), field_name="cycle__year")
     county = CountyFilter("county")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SurveyStatus.choices)
@@ -52,7 +53,7 @@ class SurveyFilter(django_filters.FilterSet):
         fields = ["year", "county", "status"]
 
 
-class RequirementFilter(django_filters.FilterSet):
+class RequirementFilter(ScopedFilterSet):
     kind = django_filters.ModelChoiceFilter(label=_("Kind"), queryset=Kind.objects.all(), to_field_name="code")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RequirementStatus.choices)
 
@@ -61,7 +62,7 @@ class RequirementFilter(django_filters.FilterSet):
         fields = ["kind", "status"]
 
 
-class RequisitionFilter(django_filters.FilterSet):
+class RequisitionFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RequisitionStatus.choices)
     requirement = django_filters.NumberFilter(label=_("Requirement"), field_name="requirement_id")
 
@@ -70,7 +71,7 @@ class RequisitionFilter(django_filters.FilterSet):
         fields = ["status", "requirement"]
 
 
-class NoticeFilter(django_filters.FilterSet):
+class NoticeFilter(ScopedFilterSet):
     requisition = django_filters.NumberFilter(label=_("Requisition order"), field_name="requisition_id")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RequisitionNotice._meta.get_field("status").choices)
 

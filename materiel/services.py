@@ -104,7 +104,7 @@ class SubmitSurvey(Action):
         # Submitting confirms the county's inventory for the year.
         Resource.objects.filter(township__parent_id=obj.county_id, is_active=True).update(confirmed_year=obj.cycle.year)
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {"snapshot": obj.snapshot}
 
 
@@ -144,7 +144,7 @@ class MatchRequirement(Action):
     def effect(self, user, obj, **params):
         return matching.match(obj)
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {"allocations": Allocation.objects.filter(requirement=obj, status__in=matching.HOLDING).count()}
 
 
@@ -165,7 +165,7 @@ class ConfirmAllocation(Action):
             status=AllocationStatus.CONFIRMED
         )
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {
             "confirmed": Allocation.objects.filter(requirement=obj, status=AllocationStatus.CONFIRMED).count(),
         }
@@ -306,7 +306,7 @@ class IssueRequisition(Action):
         RequisitionNotice.objects.bulk_create(notices)
         return len(notices)
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {"notices": obj.notices.count()}
 
 
@@ -357,7 +357,7 @@ class RecordHandover(NoteAction):
     def effect(self, user, obj, condition=None, **params):
         Resource.objects.filter(pk=obj.resource_id).update(condition=condition, updated_at=timezone.now())
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {"handover_condition": obj.handover_condition, "handed_over_at": obj.handed_over_at}
 
 
@@ -389,7 +389,7 @@ class RecordReturn(RecordHandover):
         if obj.allocation_id:
             Allocation.objects.filter(pk=obj.allocation_id).update(status=AllocationStatus.RELEASED)
 
-    def describe(self, obj):
+    def describe(self, obj, **params):
         return {
             "return_condition": obj.return_condition,
             "returned_at": obj.returned_at,

@@ -112,6 +112,22 @@ class PolicyForm(forms.ModelForm):
         fields = ["effective_from", *POLICY_FIELDS, "note"]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
 
+    # Art. 32's rotation-leave rules: left empty, a new version keeps the values in force (or the defaults).
+    LEAVE_FIELDS = ("leave_max_share", "leave_max_days", "leave_min_days_served")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.LEAVE_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        latest = RulePolicy.objects.order_by("-version").first()
+        for name in self.LEAVE_FIELDS:
+            if cleaned.get(name) in (None, ""):
+                cleaned[name] = getattr(latest, name) if latest else RulePolicy._meta.get_field(name).default
+        return cleaned
+
 
 # ----- notices ------------------------------------------------------------------------------------
 

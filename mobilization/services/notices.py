@@ -329,7 +329,9 @@ class RequestPostponement(NoticeAction):
 
     def rules(self, user, obj, *, days=..., kind=None, **params) -> list[Refusal]:
         # Without input (a page deciding whether to offer the form) only what the notice itself rules out.
-        reasons = art31_refusals(obj, days, kind) if days is not ... else art31_refusals(obj, 1, None)
+        reasons = (
+            art31_refusals(obj, days, kind) if days is not ... else art31_refusals(obj, 1, PostponementKind.ILLNESS)
+        )
         return [art31_refusal(r) for r in reasons]
 
     def headline(self, check) -> str | None:

@@ -14,7 +14,7 @@ NEW_PASSWORD = "journey-Passw0rd-2026"
 def password_link(username: str) -> str:
     from django.contrib.auth.models import User
 
-    from mobilization.notices.models import DeliveryMessage
+    from mobilization.models import DeliveryMessage
 
     email = User.objects.get(username=username).email
     body = DeliveryMessage.objects.filter(recipient=email).order_by("-id").first().body
