@@ -21,7 +21,7 @@ APPS = [
 # administration serves /api/accounts/ and /api/organisations/ at the top of the API.
 API_PREFIX = {"civil_defense": "civil-defense", "administration": ""}
 # Apps with public pages without login (verification of notices and reports).
-PUBLIC_APPS = ["mobilization", "materiel", "reports"]
+PUBLIC_APPS = ["mobilization", "materiel", "reports", "selfservice"]
 
 api_patterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
