@@ -35,7 +35,8 @@ VIEW = [IsAuthenticated, perm_class("mobilization.view_annualprogramme")]
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
-    amends = serializers.PrimaryKeyRelatedField(read_only=True)
+    year = serializers.IntegerField(min_value=1950, max_value=2200)
+    amends = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = AnnualProgramme

@@ -5,8 +5,6 @@ step. Each handler runs the step's Action; a refusal comes back as a message wit
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -16,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import csvexport
 from core.exceptions import TransitionRefused
 from core.pii import mask_name
 from core.views import PortalPermissionMixin, ScopedListView
@@ -366,11 +365,6 @@ class CaseReferralView(PortalPermissionMixin, View):
         return response
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
 class CaseCsvView(PortalPermissionMixin, View):
     """The cases of the current filter as CSV (names masked), streamed."""
 
@@ -380,7 +374,7 @@ class CaseCsvView(PortalPermissionMixin, View):
         queryset, _form = case_queryset(request)
         count = queryset.count()
         closing.export_event(request.user, count)
-        writer = csv.writer(Echo())
+        writer = csvexport.writer()
         header = [_("Notice"), _("Order"), _("Township"), _("Reservist"), _("Status"), _("Review due"), _("Owner")]
 
         def lines():
