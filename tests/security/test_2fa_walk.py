@@ -29,7 +29,19 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_2fa")]
 
 # What a password-only session may reach: setting up or entering the second factor, signing in and out, the
 # language switch, static files and the public verification of notices and reports (no login needed at all).
-EXEMPT = ("/2fa/", "/logout/", "/login/", "/i18n/", "/static/", "/verify/", "/api/verify/", "/api/auth/token/")
+# Public routes: the verification pages, and reservist self-service (its own sign-in, never a staff session).
+EXEMPT = (
+    "/2fa/",
+    "/logout/",
+    "/login/",
+    "/i18n/",
+    "/static/",
+    "/verify/",
+    "/api/verify/",
+    "/api/auth/token/",
+    "/my/",
+    "/api/my/",
+)
 
 FORGED_HEADERS = {
     "none": {},
