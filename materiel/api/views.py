@@ -12,6 +12,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.params import refuse_unknown
 from core.api.serializers import JobSerializer
 from core.api.viewsets import (
     ScopedCreateListRetrieveUpdateViewSet,
@@ -90,9 +91,7 @@ class StrictParamsMixin:
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None and self.action == "list":
             known |= set(filterset_class.base_filters)
-        unknown = sorted(set(request.query_params) - known)
-        if unknown:
-            raise serializers.ValidationError({name: [_("This parameter is not understood here.")] for name in unknown})
+        refuse_unknown(request.query_params, known)
 
 
 class ActionMixin:

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.params import refuse_unknown
 from core.api.permissions import perm_class
 from core.api.serializers import RegionCodeField
 from core.api.viewsets import ScopedQuerysetMixin
@@ -21,15 +22,6 @@ from ..models import AnnualProgramme, CallUpOrder, Notice, ProgrammeLine, Rotati
 from ..services import leave as leave_rules
 from ..services import programme as services
 from ..services.programme_progress import programme_progress
-
-
-def refuse_unknown(request, allowed: set[str]) -> None:
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise serializers.ValidationError(
-            {name: [_("Unknown parameter “%(name)s”.") % {"name": name}] for name in unknown}
-        )
-
 
 VIEW = [IsAuthenticated, perm_class("mobilization.view_annualprogramme")]
 
@@ -119,7 +111,7 @@ class ProgrammeViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def list(self, request, *args, **kwargs):
-        refuse_unknown(request, {"year", "status", "page"})
+        refuse_unknown(request.query_params, {"year", "status", "page"})
         return super().list(request, *args, **kwargs)
 
     def filter_queryset(self, queryset):
@@ -170,7 +162,7 @@ class ProgrammeViewSet(
     def lines(self, request, pk=None):
         programme = self.get_object()
         if request.method == "GET":
-            refuse_unknown(request, set())
+            refuse_unknown(request.query_params, set())
             lines = services.with_figures(
                 programme.lines.for_user(request.user).prefetch_related("target_regions").order_by("period", "key")
             )
@@ -201,7 +193,7 @@ class ProgrammeViewSet(
 
     @action(detail=True, methods=["get"], permission_classes=VIEW)
     def progress(self, request, pk=None):
-        refuse_unknown(request, set())
+        refuse_unknown(request.query_params, set())
         return Response(programme_progress(self.get_object(), get_scope(request.user)))
 
 
@@ -245,7 +237,7 @@ class OrderLeaveView(APIView):
         responses={200: LeaveSerializer(many=True)},
     )
     def get(self, request, pk):
-        refuse_unknown(request, {"unit", "day"})
+        refuse_unknown(request.query_params, {"unit", "day"})
         order = self._order(request, pk)
         leaves = RotationLeave.objects.for_user(request.user).filter(order=order).select_related("notice")
         if request.query_params.get("unit"):
