@@ -1,21 +1,14 @@
 """Issuing with a real Celery worker on Redis: the worker is killed by a signal in the middle of writing the
 notices, started again, and the job finishes with exactly one notice per called person, none missing."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connection
 
 from config.celery import app as celery_app
 from core.choices import JobStatus
 from core.models import Job
+from core.testing_workers import kill, start_worker, wait_for
 from mobilization.choices import BatchStatus, OrderStatus
 from mobilization.models import CallUpOrder, Notice, NoticeBatch
 from mobilization.services import issuing
@@ -23,62 +16,8 @@ from mobilization.services import issuing
 from .helpers import make_reservist
 from .notice_world import approved_order
 
-ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 120  # on top of the world's eight; chunks of 10 with a pause: the kill lands mid-way
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start_worker(name: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "NOTICE_ISSUE_CHUNK": "10",
-        "NOTICE_ISSUE_PAUSE": "0.25",
-        "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "-Q",
-        "celery,bulk",
-        "--pool=prefork",
-        "--concurrency=1",
-    ]
-    command += ["--without-mingle", "--without-gossip", "--loglevel=INFO", "-n", f"{name}@%h"]
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the kill takes the pool process too
-    )
-
-
-def kill(worker: subprocess.Popen) -> None:
-    os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=30)
-
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+CHUNKED = {"NOTICE_ISSUE_CHUNK": "10", "NOTICE_ISSUE_PAUSE": "0.25"}
 
 
 @pytest.fixture
@@ -106,7 +45,7 @@ def test_killed_worker_restarts_and_the_job_finishes_exactly_once(users, real_br
     world.order.refresh_from_db()
     expected = {r.pk for r in world.called} | {r.pk for r in extra}
 
-    worker = start_worker("first")
+    worker = start_worker("first", env=CHUNKED)
     try:
         job = issuing.start(user=users.staff, order=world.order)
         # Kill it once some chunks are committed and many are still to come.
@@ -115,7 +54,7 @@ def test_killed_worker_restarts_and_the_job_finishes_exactly_once(users, real_br
         written = Notice.objects.filter(order=world.order).count()
         assert 30 <= written < PEOPLE, written  # really in the middle
         assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
-        worker = start_worker("second")  # on start it resumes the interrupted job
+        worker = start_worker("second", env=CHUNKED)  # on start it resumes the interrupted job
         finished = wait_for(
             lambda: Job.objects.filter(pk=job.pk, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]).first(),
             180,
