@@ -303,3 +303,25 @@ def apply_access(user, access: Access, *, by, approved_by=None) -> None:
 
 def _is_account(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
+
+
+def grant_value_label(grant) -> str:
+    """One grant line's value in words: the role's, region's or organisation's name, the permission's label."""
+    from core.models import Organisation, Region
+
+    from .choices import GrantKind
+
+    value = grant.value
+    if not value:
+        return ""
+    if grant.kind == GrantKind.PERMISSION:
+        return str(EXTRA_PERMISSIONS.get(value, value))
+    if grant.kind == GrantKind.ROLE and value in Role.values:
+        return str(Role(value).label)
+    if grant.kind == GrantKind.REGION:
+        region = Region.objects.filter(code=value).first()
+        return str(region) if region else value
+    if grant.kind == GrantKind.ORGANISATION:
+        organisation = Organisation.objects.filter(code=value).first()
+        return str(organisation) if organisation else value
+    return value

@@ -248,3 +248,14 @@ def connect_signals() -> None:
     for model in (UserObjectPermission, GroupObjectPermission, Region, Organisation, Group, Permission):
         for signal in (post_save, post_delete):
             signal.connect(_changed, sender=model, dispatch_uid=f"core.authz.{signal is post_save}.{model._meta.label}")
+
+
+def may_open(user, url_name: str, *args) -> bool:
+    """Whether USER passes the permission a page's view declares, so a page links only where its reader may go."""
+    from django.urls import resolve, reverse
+
+    view_class = getattr(resolve(reverse(url_name, args=args)).func, "view_class", None)
+    required = getattr(view_class, "permission_required", None)
+    if not required:
+        return True
+    return user.has_perms((required,) if isinstance(required, str) else required)

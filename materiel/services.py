@@ -29,7 +29,7 @@ from .choices import (
     RequisitionStatus,
     SurveyStatus,
 )
-from .models import Allocation, Conflict, CountySurvey, Requirement, Requisition, RequisitionNotice, Resource
+from .models import Allocation, Conflict, CountySurvey, Kind, Requirement, Requisition, RequisitionNotice, Resource
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 CODE_LENGTH = 16
@@ -78,7 +78,11 @@ def changes_since_last_year(survey: CountySurvey) -> dict:
         else county_figures(survey.county_id)
     )
     kinds = sorted(set(before) | set(now))
-    rows = [{"kind": k, "last_year": before.get(k, 0), "this_year": now.get(k, 0)} for k in kinds]
+    names = {kind.code: kind.name for kind in Kind.objects.filter(code__in=kinds)}  # the reader's language
+    rows = [
+        {"kind": k, "kind_name": names.get(k, k), "last_year": before.get(k, 0), "this_year": now.get(k, 0)}
+        for k in kinds
+    ]
     for row in rows:
         row["change"] = row["this_year"] - row["last_year"]
     return {

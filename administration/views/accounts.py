@@ -15,7 +15,7 @@ from core.importing import start_import, template_response
 from core.models import AuditEvent
 from core.views import PortalPermissionMixin
 
-from ..access import permission_labels, read_access, role_label
+from ..access import grant_value_label, permission_labels, read_access, role_label
 from ..actions import ACCOUNT_ACTIONS, ChangeAccess, CreateAccount, change_access, get_account_or_404
 from ..filters import AccountFilter
 from ..forms import AccessChangeForm, AccountCreateForm, ImportForm, NoteForm
@@ -72,7 +72,10 @@ class AccountDetailView(AccountPagesMixin, DetailView):
         facts = AccountFacts([account])
         context["row"] = account_row(account, facts)
         context["record"] = AccountRecord.objects.filter(user_id=account.pk).first()
-        context["grants"] = AccessGrant.objects.filter(user=account).order_by("kind", "value")
+        grants = list(AccessGrant.objects.filter(user=account).order_by("kind", "value"))
+        for grant in grants:
+            grant.value_label = grant_value_label(grant)
+        context["grants"] = grants
         context["pending_grants"] = PendingGrant.objects.filter(user=account).order_by("-id")[:10]
         checks = available(user, account, ACCOUNT_ACTIONS)
         context["actions"] = [(name, ACCOUNT_ACTIONS[name], check) for name, check in checks.items() if check.allowed]

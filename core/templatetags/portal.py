@@ -77,3 +77,11 @@ def query_with(context, **kwargs):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def event_label(name):
+    """A named audit event (mobilization.order.approved) in the reader's language."""
+    from core import events
+
+    return events.label(name) if name else ""

@@ -14,11 +14,12 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import events
 from core.actions import Action, Refusal
+from core.dates import format_roc
 
 from .. import events_lifecycle as ev
 from ..choices import Attendance, OrderStatus
@@ -111,7 +112,7 @@ class CloseOrder(Action):
                 Refusal(
                     "order.in_service",
                     _("The service period lasts until %(date)s; the order can be closed after it.")
-                    % {"date": end.isoformat()},
+                    % {"date": format_roc(end, english=get_language() == "en")},
                 )
             )
         missing = open_without_attendance(order).count()
@@ -121,10 +122,10 @@ class CloseOrder(Action):
                 Refusal(
                     "order.attendance_missing",
                     _(
-                        "%(n)s notices have no recorded attendance (%(link)s): record it, or mark it unknown with "
-                        "a reason."
+                        "%(n)s notices have no recorded attendance: record it, or mark it unknown with a reason."
                     )
-                    % {"n": missing, "link": link},
+                    % {"n": missing},
+                    extra={"link": link},
                 )
             )
         if (

@@ -138,7 +138,7 @@ def test_closing_freezes_the_yield_and_opens_a_case_per_absentee(users):
     assert response.status_code == 409
     reason = response.json()["reasons"][0]
     assert reason["code"] == "order.attendance_missing" and "2" in reason["message"]
-    assert f"/orders/{world.order.pk}/notices/?attendance=none" in reason["message"]
+    assert reason["link"].endswith(f"/orders/{world.order.pk}/notices/?attendance=none")
     record(users.township, world.notice("b3"), False)
     unknown = world.notice("x2")  # the replacement of x1
     assert staff.post(f"/api/mobilization/notices/{unknown.pk}/attendance-unknown/", {}).status_code == 400

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
@@ -160,12 +161,27 @@ EVENT_LABELS = {
 }
 
 
+# Steps of the call-up's end (exemption, replacement, recall and correction, release), in words.
+LIFECYCLE_EVENT_LABELS = {
+    "exemption.requested": _lazy("Exemption requested"),
+    "exemption.refused": _lazy("Exemption refused"),
+    "exempted.area": _lazy("Exempted with its area (disaster)"),
+    "replacement": _lazy("Issued as a replacement"),
+    "corrected": _lazy("Corrected: new revision"),
+    "attendance.unknown": _lazy("Report day: marked unknown"),
+}
+
+
 def event_label(code: str) -> str:
     if code in NoticeStatus.values:
         return str(NoticeStatus(code).label)
     if code in EVENT_LABELS:
         prefix = _("Postponement") if code.startswith("postponement.") else _("Report day")
         return f"{prefix}: {EVENT_LABELS[code]}"
+    if code in LIFECYCLE_EVENT_LABELS:
+        return str(LIFECYCLE_EVENT_LABELS[code])
+    if code.startswith("released."):
+        return _("Released: no longer eligible")
     return code
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core import authz
 from core.views import PortalPermissionMixin
 
 from .. import rules, services
@@ -28,6 +29,8 @@ class PolicyView(PortalPermissionMixin, TemplateView):
         context["can_publish"] = self.request.user.has_perm("mobilization.add_rulepolicy")
         context["defaults"] = rules.PolicyParams()
         context["articles"] = ARTICLES
+        pages = {e.page for article in ARTICLES for e in article.enforced if e.page}
+        context["openable"] = {name for name in pages if authz.may_open(self.request.user, name)}
         return context
 
     def _latest_values(self):

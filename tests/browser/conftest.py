@@ -1,9 +1,14 @@
-"""Playwright in Debian's headless Chromium (Playwright's own browser download cannot work here)."""
+"""Playwright in Debian's headless Chromium (Playwright's own browser download cannot work here).
+
+Every journey's page is watched (tests/browser/strict.py): a console error, a CSP violation, untranslated text in
+a zh page or a page slower than the budget fails the journey at its end."""
 
 import os
 import shutil
 
 import pytest
+
+from tests.browser.strict import Watch
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -30,12 +35,19 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def watch(live_server) -> Watch:
+    from core.demo import USERS
+
+    # Login names are names: the demo's (staff, approver…) and the suite's (t_township…) are shown as they are.
+    return Watch(base_url=live_server.url, allowed={row[0] for row in USERS})
+
+
+@pytest.fixture
+def page(browser, watch):
     context = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
-    violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    watch.attach(page)
     yield page
     context.close()
-    assert not violations, f"the page broke its Content Security Policy: {violations[:3]}"
+    watch.assert_clean()
