@@ -41,7 +41,7 @@ class OrderListView(ScopedListView):
     paginate_by = 50
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related("created_by").prefetch_related("target_regions")
+        queryset = super().get_queryset().select_related("created_by").prefetch_related("target_regions__parent")
         # The API's filters (mobilization/filters.py); a wrong value is ignored on the page.
         return OrderFilterSet(self.request.GET, queryset=queryset).qs.order_by("-id")
 
