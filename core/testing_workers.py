@@ -47,6 +47,7 @@ def start_worker(
         "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
         **(env or {}),
     }
+    environment["TEST_MEDIA_ROOT"] = environment["MEDIA_ROOT"]  # config.test_settings reads this one
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues]
     command += ["--pool=prefork", f"--concurrency={concurrency}", "--without-mingle", "--without-gossip"]
     command += ["--loglevel=INFO", "-n", f"{name}@%h"]
