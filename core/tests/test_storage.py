@@ -163,7 +163,7 @@ def test_serve_streams_from_the_bucket_or_redirects_to_a_presigned_url(s3_storag
     streamed = downloads.serve(request, job.result_file)
     assert streamed.status_code == 200 and streamed["Cache-Control"] == "no-store"
     assert streamed["Content-Length"] == "100009" and streamed["Content-Type"] == "application/pdf"
-    assert 'attachment; filename="report.pdf"' == streamed["Content-Disposition"]
+    assert streamed["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert b"".join(streamed.streaming_content) == b"%PDF-1.7 " + b"x" * 100_000
 
     settings.DOWNLOAD_MODE = "redirect"
