@@ -2,7 +2,10 @@
 batches of one order into object storage (a real S3 API: moto's server on 127.0.0.1). The web process, on a
 third "host", serves each batch to the township that owns it and 404 to another; no PDF is left on a worker's disk."""
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ from core.choices import JobStatus
 from core.models import Job
 from core.roles import Role
 from core.testing import PASSWORD, logged_in
-from core.testing_workers import kill, start_worker, wait_for
+from core.testing_workers import kill, start_worker, wait_for, worker_environment
 from mobilization import services
 from mobilization.choices import BatchStatus, OrderStatus
 from mobilization.models import CallUpOrder, NoticeBatch
@@ -90,3 +93,17 @@ def test_two_workers_on_separate_disks_print_into_object_storage_and_each_townsh
         assert body.startswith(b"%PDF-") and len(body) == int(response["Content-Length"])
         expected_other = 200 if batch.township.code == "221" else 404
         assert logged_in(other).get(url).status_code == expected_other, batch.township.code
+
+
+def test_a_worker_started_with_its_own_directory_and_storage_really_uses_them(s3_storage, tmp_path):
+    """The premise of the test above: the harness's MEDIA_ROOT and S3 settings reach the worker's Django."""
+    environment = worker_environment({**s3_storage.env, "MEDIA_ROOT": str(tmp_path / "host-c")})
+    probe = (
+        "import django, json; django.setup(); from django.conf import settings;"
+        "from django.core.files.storage import default_storage as d; d._setup();"
+        "print(json.dumps([str(settings.MEDIA_ROOT), type(d._wrapped).__name__, d.bucket_name]))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True)
+    media_root, backend, bucket = json.loads(out.stdout.strip().splitlines()[-1])
+    assert media_root == str(tmp_path / "host-c")
+    assert backend == "S3Storage" and bucket == s3_storage.bucket
