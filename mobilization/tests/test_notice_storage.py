@@ -80,3 +80,24 @@ def test_redirect_mode_hands_a_presigned_url_of_a_minute_after_the_scope_check(p
     with urllib.request.urlopen(location, timeout=10) as fetched:
         assert fetched.read().startswith(b"%PDF-")
         assert f"order-{printed.order.pk}-220-part1.pdf" in fetched.headers["Content-Disposition"]
+
+
+def test_the_file_delivery_backend_writes_one_object_per_message_to_the_storage(s3_storage, settings, tmp_path):
+    import json
+
+    from mobilization.services.delivery import FileBackend, OutgoingMessage
+
+    settings.MEDIA_ROOT = tmp_path
+    FileBackend().send(
+        [
+            OutgoingMessage(channel="sms", recipient="0912345678", body="召集通知"),
+            OutgoingMessage(channel="sms", recipient="0922333444", body="召集通知"),
+            OutgoingMessage(channel="email", recipient="a@example.tw", body="召集", subject="通知"),
+        ]
+    )
+    keys = s3_storage.objects()
+    assert len(keys) == 3 and sum(k.startswith("outbox/sms/") for k in keys) == 2
+    bodies = [json.loads(s3_storage.client.get_object(Bucket=s3_storage.bucket, Key=k)["Body"].read()) for k in keys]
+    assert {b["recipient"] for b in bodies} == {"0912345678", "0922333444", "a@example.tw"}
+    assert all(b["at"] for b in bodies)
+    assert list(tmp_path.iterdir()) == []  # nothing appended under MEDIA_ROOT
