@@ -82,6 +82,18 @@ def test_no_code_opens_a_path_under_media_root():
     assert offenders == []
 
 
+def test_stored_files_are_served_only_by_the_download_helper():
+    """One download path (core.downloads.serve): no view opens a stored file into its own FileResponse."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*.py")
+        if not {".venv", "tests", "bench"} & set(path.relative_to(ROOT).parts[:-1])
+        and path.relative_to(ROOT) != Path("core/downloads.py")
+        and "FileResponse(" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
 def test_the_source_check_catches_a_direct_open():
     assert OPENS_MEDIA_ROOT.search('open(Path(settings.MEDIA_ROOT) / "outbox")')
     assert OPENS_MEDIA_ROOT.search("with open(batch.file.path) as fh:")
