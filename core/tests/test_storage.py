@@ -155,6 +155,8 @@ def test_the_bucket_is_not_public_and_a_presigned_url_expires_within_a_minute(s3
     grants = s3_storage.client.get_object_acl(Bucket=s3_storage.bucket, Key=key)["Grants"]
     assert not [g for g in grants if "AllUsers" in g["Grantee"].get("URI", "")]
     assert not [g for g in grants if "AuthenticatedUsers" in g["Grantee"].get("URI", "")]
+    bucket_grants = s3_storage.client.get_bucket_acl(Bucket=s3_storage.bucket)["Grants"]
+    assert not [g for g in bucket_grants if "Users" in g["Grantee"].get("URI", "")]  # neither All nor Authenticated
 
     url = downloads.presigned_url(default_storage, key, "batch.pdf")
     query = parse_qs(urlsplit(url).query)
