@@ -21,3 +21,7 @@ def api():
 def _english_free_defaults(settings):
     # Tests assert on behaviour, in the default language (zh-Hant) unless a test switches.
     settings.LANGUAGE_CODE = "zh-hant"
+
+
+# The local S3 API server and the per-test bucket (s3_server, s3_storage).
+pytest_plugins = ["core.testing_s3"]

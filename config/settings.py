@@ -4,6 +4,7 @@ Everything that differs between a laptop, CI and production comes from the envir
 (see README.md). DEBUG is off unless DJANGO_DEBUG turns it on; outside debug a SECRET_KEY is required.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from . import storage as storage_config
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -253,8 +255,14 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: downloads go through scoped views
+# Generated and uploaded files: the local filesystem under MEDIA_ROOT, or an S3-compatible object store
+# (STORAGE_BACKEND=s3, the S3_* variables; config/storage.py). Downloads always pass a view's scope check first,
+# then stream the object or redirect to a presigned URL (DOWNLOAD_MODE, core/downloads.py).
+STORAGE_BACKEND = storage_config.backend(os.environ)
+DOWNLOAD_MODE = storage_config.download_mode(os.environ)
+S3_PRESIGNED_SECONDS = storage_config.presigned_seconds(os.environ)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_config.default_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,6 +1,7 @@
 """Settings for the test suite: the production settings with test-friendly defaults from the environment."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-3f9a2c7e1b5d4a6f8e0c9b7a5d3f1e2c")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
@@ -23,4 +24,5 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production keeps PBKDF2
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
-MEDIA_ROOT = BASE_DIR / ".run" / "test-media"  # noqa: F405
+# A worker started by core.testing_workers gets its own directory (as a second host would have its own disk).
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or BASE_DIR / ".run" / "test-media")  # noqa: F405

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, CountyKind, JobStatus, OrganisationKind, RegionLevel
 from .scope import ScopedQuerySet
+from .storage import job_result_key
 
 
 class AuditedModel(models.Model):
@@ -177,7 +178,7 @@ class Job(models.Model):
     error = models.TextField(_("error"), blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
-    result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
+    result_file = models.FileField(_("result file"), upload_to=job_result_key, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True, on_delete=models.SET_NULL
     )

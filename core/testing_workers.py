@@ -26,16 +26,9 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(
-    name: str,
-    *,
-    queues: str = DEFAULT_QUEUES,
-    env: dict | None = None,
-    settings_module: str = "config.test_settings",
-    concurrency: int = 1,
-    output=subprocess.DEVNULL,
-) -> subprocess.Popen:
-    """A worker named NAME consuming QUEUES, on the current database and Redis unless ENV says otherwise."""
+def worker_environment(env: dict | None = None, settings_module: str = "config.test_settings") -> dict:
+    """The environment of a worker process: this process's database, Redis and MEDIA_ROOT unless ENV says otherwise
+    (a worker "on another host" gets its own MEDIA_ROOT, its storage settings, ...)."""
     from django.conf import settings as django_settings
 
     environment = {
@@ -47,6 +40,21 @@ def start_worker(
         "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
         **(env or {}),
     }
+    environment["TEST_MEDIA_ROOT"] = environment["MEDIA_ROOT"]  # config.test_settings reads this one
+    return environment
+
+
+def start_worker(
+    name: str,
+    *,
+    queues: str = DEFAULT_QUEUES,
+    env: dict | None = None,
+    settings_module: str = "config.test_settings",
+    concurrency: int = 1,
+    output=subprocess.DEVNULL,
+) -> subprocess.Popen:
+    """A worker named NAME consuming QUEUES, on the current database and Redis unless ENV says otherwise."""
+    environment = worker_environment(env, settings_module)
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues]
     command += ["--pool=prefork", f"--concurrency={concurrency}", "--without-mingle", "--without-gossip"]
     command += ["--loglevel=INFO", "-n", f"{name}@%h"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation, Region, TimeStampedModel
 from core.scope import ScopedQuerySet
+from core.storage import random_key
 
 from .choices import ReportLanguage, ReportStatus, ScopeKind
 
@@ -23,6 +24,10 @@ class ReportQuerySet(ScopedQuerySet):
 
     def of_scope(self, scope_key: str):
         return self.filter(scope_key=scope_key)
+
+
+def report_pdf_key(instance, filename: str) -> str:
+    return random_key("reports", filename)
 
 
 class Report(TimeStampedModel):
@@ -60,7 +65,7 @@ class Report(TimeStampedModel):
         "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
-    pdf = models.FileField(_("PDF"), upload_to="reports/%Y/%m/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_pdf_key, blank=True)
     pages = models.PositiveIntegerField(_("pages"), default=0)
     verification_code = models.CharField(
         _("verification code"), max_length=64, unique=True, default=new_verification_code, editable=False

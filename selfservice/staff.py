@@ -3,11 +3,10 @@ area (for the next notices), and the documents sent with requests, served only w
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
 
-from core import events
+from core import downloads, events
 from core.views.base import PortalPermissionMixin, ScopedListView
 
 from .choices import ChangeStatus
@@ -39,4 +38,4 @@ class DocumentDownloadView(PortalPermissionMixin, View):
     def get(self, request, pk):
         document = get_object_or_404(Document.objects.for_user(request.user), pk=pk)
         events.record(DOCUMENT_VIEWED, user=request.user, obj=document)
-        return FileResponse(document.file.open("rb"), content_type=document.content_type)
+        return downloads.serve(request, document.file, as_attachment=False, content_type=document.content_type)

@@ -6,13 +6,14 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import downloads
 from core.exceptions import TransitionRefused
 from core.pii import mask_national_id
 from core.ratelimit import client_ip, hit
@@ -253,7 +254,7 @@ def requests_page(request):
 def document(request, kind, pk):
     obj = services.document_of(request.principal.reservist, kind, pk)
     services.view_event(request.principal, ss_events.DOCUMENT_VIEWED, obj=obj, kind=kind)
-    return FileResponse(obj.file.open("rb"), content_type=obj.content_type)
+    return downloads.serve(request, obj.file, as_attachment=False, content_type=obj.content_type)
 
 
 # ----- contact details -----------------------------------------------------------------------------

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
 from django.views.generic import TemplateView
 
-from core import authz
+from core import authz, downloads
 from core import events as events_registry
 from core.api.views import visible_jobs
 from core.audit import model_for_table, note_full_id_shown
@@ -168,8 +167,4 @@ def job_detail(request, pk):
 @login_required
 def job_download(request, pk):
     job = get_object_or_404(visible_jobs(request.user), pk=pk)
-    if not job.result_file:
-        raise Http404
-    return FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
-    )
+    return downloads.serve(request, job.result_file)

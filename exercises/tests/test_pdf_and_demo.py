@@ -32,7 +32,9 @@ def test_after_action_pdf_renders_chinese_without_fonttools(caplog):
     assert "fontTools" not in caplog.text
 
 
-def test_report_job_and_scoped_download(users, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("storage", ["local", "s3"])
+def test_report_job_and_scoped_download(users, django_capture_on_commit_callbacks, storage, request):
+    bucket = request.getfixturevalue("s3_storage") if storage == "s3" else None  # a real S3 API (moto)
     exercise = _exercise_with_findings()
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client(users.county_a).post(f"/api/exercises/{exercise.pk}/report/")
@@ -40,6 +42,8 @@ def test_report_job_and_scoped_download(users, django_capture_on_commit_callback
     job = Job.objects.get(pk=response.json()["id"])
     assert job.status == JobStatus.SUCCEEDED
     assert job.result_file
+    if bucket is not None:
+        assert bucket.objects() == [job.result_file.name]
     url = reverse("exercises:report-download", args=[exercise.pk, job.pk])
     # Another official of the same county may download it; another county may not.
     response = logged_in(users.county_a).get(url)

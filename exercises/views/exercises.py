@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import downloads
 from core.exceptions import TransitionRefused
 from core.views import PortalPermissionMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
@@ -213,11 +214,4 @@ class ReportDownloadView(PortalPermissionMixin, View):
     def get(self, request, pk, job):
         exercise = get_object_or_404(Exercise.objects.for_user(request.user), pk=pk)
         report = get_object_or_404(services.report_jobs(exercise), pk=job)
-        if not report.result_file:
-            raise Http404
-        return FileResponse(
-            report.result_file.open("rb"),
-            as_attachment=True,
-            filename=report.result_file.name.rsplit("/", 1)[-1],
-            content_type="application/pdf",
-        )
+        return downloads.serve(request, report.result_file, content_type="application/pdf")

@@ -11,7 +11,7 @@ Every body is checked strictly: a field the endpoint does not know is refused (4
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -21,7 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import events
+from core import downloads, events
 from core.api.pagination import CountedPagination
 from core.api.permissions import ModelPermissions, perm_class
 from core.api.serializers import JobSerializer
@@ -419,8 +419,12 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 def serve_document(request, document: ExemptionDocument):
     events.record(ev.EXEMPTION_DOCUMENT_DOWNLOADED, user=request.user, obj=document, after={"name": document.name})
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{document.pk}-{document.name}"'
+    response = downloads.serve(
+        request,
+        document.file,
+        filename=f"{document.pk}-{document.name}",
+        content_type=document.content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditedModel, BilingualNameMixin, Job, Region, TimeStampedModel
 from core.scope import ScopedQuerySet
+from core.storage import random_key
 
 from .. import events_lifecycle  # noqa: F401  (the named events exist once the app is loaded)
 from .choices import CaseStatus, CaseStep, ChangeKind, ChangeStatus, ExemptionStatus, GapReason, GapStatus
@@ -131,7 +132,7 @@ class Exemption(TimeStampedModel):
 
 
 def document_path(instance, filename):
-    return f"exemptions/{instance.exemption_id}/{filename}"
+    return random_key(f"exemptions/{instance.exemption_id}", filename)
 
 
 class ExemptionDocument(models.Model):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AuditedModel, Region, TimeStampedModel
 from core.pii import mask_name
 from core.scope import ScopedQuerySet
+from core.storage import random_key
 from reservists.models import ReserveUnit, Reservist
 
 from ..choices import (
@@ -118,6 +119,11 @@ class NoticeEvent(AuditedModel):
         return f"{self.notice_id} {self.event}"
 
 
+def notice_batch_key(instance, filename: str) -> str:
+    # Random, never derived from the order or the township: a key cannot be guessed from a notice number.
+    return random_key("notices", filename)
+
+
 class NoticeBatch(models.Model):
     """One printable PDF of a township's notices for one order (a large township has several parts)."""
 
@@ -130,7 +136,7 @@ class NoticeBatch(models.Model):
     last_seq = models.PositiveIntegerField(_("last place"))
     count = models.PositiveIntegerField(_("notices"))
     status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
-    file = models.FileField(_("file"), upload_to="notices/", blank=True)
+    file = models.FileField(_("file"), upload_to=notice_batch_key, blank=True)
     pages = models.PositiveIntegerField(_("pages"), default=0)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -3,15 +3,16 @@
 `send(messages)` hands each message to the backend configured for its channel in
 settings.NOTICE_DELIVERY_BACKENDS (dotted paths; default: the database backend for every channel). A backend
 is any class with `send(messages: list[OutgoingMessage]) -> None` that raises on failure. The development
-backend records every message in DeliveryMessage; the file backend appends JSON lines under MEDIA_ROOT; the
+backend records every message in DeliveryMessage; the file backend writes one JSON object per message to the
+file storage (outbox/<channel>/); the
 e-mail backend sends through Django's mail settings. An SMS gateway is a backend of the same shape.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -60,14 +61,20 @@ class DatabaseBackend:
 
 
 class FileBackend:
-    """Appends each message as a JSON line to MEDIA_ROOT/outbox/<channel>.jsonl."""
+    """Development backend: one JSON object per message in the file storage, under outbox/<channel>/.
+
+    One object per message, not a shared file appended to: the storage may be an object store that several
+    worker hosts write at once, and an object cannot be appended to."""
 
     def send(self, messages: list[OutgoingMessage]) -> None:
-        folder = Path(settings.MEDIA_ROOT) / "outbox"
-        folder.mkdir(parents=True, exist_ok=True)
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
         for message in messages:
-            with open(folder / f"{message.channel}.jsonl", "a", encoding="utf-8") as out:
-                out.write(json.dumps({**asdict(message), "at": timezone.now().isoformat()}, ensure_ascii=False) + "\n")
+            at = timezone.now()
+            body = json.dumps({**asdict(message), "at": at.isoformat()}, ensure_ascii=False).encode()
+            key = f"outbox/{message.channel}/{at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex}.json"
+            default_storage.save(key, ContentFile(body))
 
 
 class EmailBackend:

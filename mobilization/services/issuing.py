@@ -396,7 +396,7 @@ def render_batch(job_id: int, batch_id: int) -> None:
                 .order_by("delivery_seq", "id")
             )
             data, pages = pdf.render_batch_pdf(notices)
-            name = f"order-{batch.order_id}/{batch.township.code}-part{batch.part}.pdf"
+            name = f"order-{batch.order_id}-{batch.township.code}-part{batch.part}.pdf"
             with transaction.atomic():
                 batch.file.save(name, ContentFile(data), save=False)
                 batch.pages = pages

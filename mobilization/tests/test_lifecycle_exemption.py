@@ -1,6 +1,8 @@
 """Exemption (免召) and replacement (遞補) through the API: who decides, the quota kept, the shortfall recorded,
 documents checked by content and served only in scope, bulk exemption of a disaster area."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -117,7 +119,10 @@ def test_refusals_change_nothing(users):
     assert notice.status not in ("exempted", "withdrawn") and not Gap.objects.exists()
 
 
-def test_documents_are_checked_by_content_and_served_only_in_scope(users, settings):
+@pytest.mark.parametrize("storage", ["local", "s3"])
+def test_documents_are_checked_by_content_and_served_only_in_scope(users, settings, storage, request):
+    if storage == "s3":
+        request.getfixturevalue("s3_storage")  # the same, stored in a bucket of a real S3 API
     settings.EXEMPTION_DOCUMENT_MAX_BYTES = 4096
     world = issued_order(users)
     notice = world.notice("b1")
@@ -136,7 +141,7 @@ def test_documents_are_checked_by_content_and_served_only_in_scope(users, settin
     document = response.json()["documents"][0]
     assert document["content_type"] == "application/pdf" and ".." not in document["name"]
     stored = ExemptionDocument.objects.get()
-    assert stored.file.name.startswith(f"exemptions/{stored.exemption_id}/")
+    assert re.fullmatch(rf"exemptions/{stored.exemption_id}/[0-9a-f]{{32}}/[^/]+\.pdf", stored.file.name)
     download = api_client(users.staff).get(document["url"])
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert api_client(users.county_b).get(document["url"]).status_code == 404

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from core import csvexport
+from core import csvexport, downloads
 from core.actions import available
 from core.events import record
 from core.exceptions import TransitionRefused
@@ -446,7 +446,7 @@ def batch_download(request, pk):
         raise Http404
     after = {"batch": batch.pk, "file": batch.file.name}
     record(events.BATCH_DOWNLOADED, user=request.user, obj=batch.order, after=after)
-    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file.name.rsplit("/", 1)[-1])
+    return downloads.serve(request, batch.file, content_type="application/pdf")
 
 
 # ----- report day: attendance upload ---------------------------------------------------------------

@@ -4,7 +4,7 @@ requests and contact details. Every view takes the person from the session, neve
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import downloads
 from core.pii import mask_national_id
 from core.ratelimit import client_ip, hit
 
@@ -357,4 +358,4 @@ class DocumentView(SelfServiceView):
     def get(self, request, kind, pk):
         document = services.document_of(self.person, kind, pk)
         services.view_event(request.user, ss_events.DOCUMENT_VIEWED, obj=document, kind=kind)
-        return FileResponse(document.file.open("rb"), content_type=document.content_type)
+        return downloads.serve(request, document.file, as_attachment=False, content_type=document.content_type)
