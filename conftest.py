@@ -21,3 +21,12 @@ def api():
 def _english_free_defaults(settings):
     # Tests assert on behaviour, in the default language (zh-Hant) unless a test switches.
     settings.LANGUAGE_CODE = "zh-hant"
+
+
+@pytest.fixture
+def orders_dated_2024(monkeypatch):
+    """Tests whose world is dated 2024 draft orders for 2024: the order form's "report date has passed" check
+    (mobilization.services.policy.today) counts from 2024-01-01 for them."""
+    import datetime
+
+    monkeypatch.setattr("mobilization.services.policy.today", lambda: datetime.date(2024, 1, 1))

@@ -57,6 +57,10 @@ class OrderForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.refusals = []
+        from .services.policy import today
+
+        self.fields["report_date"].widget.attrs["min"] = today().isoformat()
         if self.instance.pk:
             self.initial["target_specialties"] = ", ".join(self.instance.target_specialties or [])
         from .choices import ProgrammeStatus
@@ -91,7 +95,10 @@ class OrderForm(ScopedModelForm):
         from .services.programme import facts_for, order_refusals
 
         if not self.errors:
-            for refusal in order_refusals(facts_for(self.instance, cleaned)):
+            # The law's refusals (policy in force, Art. 25-28, the annual programme): beside their field, and
+            # all of them, with their articles, in the banner at the top of the page (self.refusals).
+            self.refusals = order_refusals(facts_for(self.instance, cleaned))
+            for refusal in self.refusals:
                 field = refusal.field if refusal.field in self.fields else None
                 self.add_error(field, f"{refusal.message}")
         return cleaned
@@ -99,6 +106,16 @@ class OrderForm(ScopedModelForm):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    """The reason for an irreversible step (cancel, reject): required, recorded as the audit event's note."""
+
+    reason = forms.CharField(
+        label=_("Reason (required; recorded in the audit log)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
+    )
 
 
 class CandidateChangeForm(forms.Form):

@@ -1,6 +1,11 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _orders_dated_2024(orders_dated_2024):
+    """The app's test world is dated 2024 (see the root conftest); test_order_law.py checks the real today."""
+
+
 @pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks):
     """Run on-commit callbacks (the eager Celery selection) inside the test transaction."""
