@@ -30,3 +30,12 @@ def orders_dated_2024(monkeypatch):
     import datetime
 
     monkeypatch.setattr("mobilization.services.policy.today", lambda: datetime.date(2024, 1, 1))
+
+
+@pytest.fixture
+def report_day_reached(monkeypatch):
+    """Tests of report day in the notice world (orders reporting on 2027-03-15): attendance may be recorded, as
+    it may only from the report day on (mobilization.services.notices.today is that day for them)."""
+    import datetime
+
+    monkeypatch.setattr("mobilization.services.notices.today", lambda: datetime.date(2027, 3, 15))

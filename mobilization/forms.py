@@ -6,7 +6,7 @@ from core.forms import ImportFileField, ScopedModelForm
 from core.models import Region
 from reservists.choices import Branch, Category
 
-from .choices import Attendance, NoticeStatus, PostponementKind
+from .choices import POSTPONEMENT_MAX_DAYS, Attendance, NoticeStatus, PostponementKind
 from .models import CallUpOrder, RulePolicy
 from .services.policy import POLICY_FIELDS
 
@@ -205,7 +205,7 @@ class DeliverForm(forms.Form):
         label=_("Outcome"),
         choices=[("delivered", NoticeStatus.DELIVERED.label), ("undeliverable", NoticeStatus.UNDELIVERABLE.label)],
         widget=forms.RadioSelect,
-        initial="delivered",
+        # Nothing preselected: the clerk says what happened.
     )
     note = forms.CharField(
         label=_("Note or reason"),
@@ -232,8 +232,15 @@ class AttendanceForm(forms.Form):
 
 
 class PostponementForm(forms.Form):
-    # No upper bound here: Art. 31 refuses more than three days with its reason, which the page shows.
-    days = forms.IntegerField(label=_("Days asked for"), min_value=1, max_value=366)
+    # The browser stops more than three days (Art. 31) at the field; the server's Art. 31 refusal, with its
+    # reason beside the field and in the banner, covers a request sent another way.
+    days = forms.IntegerField(
+        label=_("Days asked for"),
+        min_value=1,
+        max_value=366,
+        widget=forms.NumberInput(attrs={"min": 1, "max": POSTPONEMENT_MAX_DAYS}),
+        help_text=_("Art. 31: at most three days."),
+    )
     kind = forms.ChoiceField(label=_("Ground (Art. 31)"), choices=PostponementKind.choices)
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=NOTE)
 

@@ -53,7 +53,7 @@ def test_raising_the_days_by_military_needs_with_its_justification_is_saved(user
     assert CallUpOrder.objects.get().days == 30
     # a raised limit that raises nothing is refused (the policy already allows 20 days)
     again = post_form(users.staff, title="x", days=14, override_max_days=25, override_justification="需要")
-    assert again.status_code == 302, again.content.decode()[again.content.decode().find("order-refusals") - 100 :][:1500]
+    assert again.status_code == 302
     low = post_form(users.staff, title="y", days=14, override_max_days=10, override_justification="需要")
     assert low.status_code == 200 and "第27條" in low.content.decode()
     assert 'data-field="override_max_days"' in low.content.decode()
