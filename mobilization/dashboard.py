@@ -15,7 +15,7 @@ def worklist_panel(user) -> Panel | None:
     (mobilization/worklist.py defines both): a township clerk's notices to deliver and attendance to record,
     the postponements and exemptions to decide, an approver's orders and recalls/corrections to decide."""
     from . import worklist
-    from .services.notices import today
+    from .services import notices as notice_steps
 
     figures: list[Figure] = []
 
@@ -25,11 +25,15 @@ def worklist_panel(user) -> Panel | None:
 
     notices = reverse("mobilization:notice-worklist")
     if user.has_perm("mobilization.view_notice") and user.has_perm("mobilization.deliver_notice"):
-        add(_("Notices to deliver"), worklist.notices_to_do(user, "deliver", today()), f"{notices}?todo=deliver")
+        add(
+            _("Notices to deliver"),
+            worklist.notices_to_do(user, "deliver", notice_steps.today()),
+            f"{notices}?todo=deliver",
+        )
     if user.has_perm("mobilization.view_notice") and user.has_perm("mobilization.record_attendance"):
         add(
             _("Attendance to record (report day has come)"),
-            worklist.notices_to_do(user, "attendance", today()),
+            worklist.notices_to_do(user, "attendance", notice_steps.today()),
             f"{notices}?todo=attendance",
         )
     if user.has_perm("mobilization.view_postponement") and (

@@ -237,8 +237,7 @@ class PostponementForm(forms.Form):
     days = forms.IntegerField(
         label=_("Days asked for"),
         min_value=1,
-        max_value=366,
-        widget=forms.NumberInput(attrs={"min": 1, "max": POSTPONEMENT_MAX_DAYS}),
+        widget=forms.NumberInput(attrs={"max": POSTPONEMENT_MAX_DAYS}),
         help_text=_("Art. 31: at most three days."),
     )
     kind = forms.ChoiceField(label=_("Ground (Art. 31)"), choices=PostponementKind.choices)

@@ -63,14 +63,14 @@ def test_the_approvers_home_lists_the_orders_to_decide(users, dashboard_live):
     from mobilization.models import CallUpOrder
 
     waiting = CallUpOrder.objects.create(
-        mobilization_type="educational", title="待核", report_date=REPORT, days=5, quota=3, status="submitted"
+        mobilization_type="educational", title="甲令待核", report_date=REPORT, days=5, quota=3, status="submitted"
     )
-    CallUpOrder.objects.create(mobilization_type="educational", title="草稿", report_date=REPORT, days=5, quota=3)
+    CallUpOrder.objects.create(mobilization_type="educational", title="乙令未送", report_date=REPORT, days=5, quota=3)
     client = logged_in(users.approver)
     href, value = figure(client.get(reverse("dashboard")).content.decode(), "待核定的召集令")
     assert value == "1"
     listed = client.get(href).content.decode()
-    assert "待核" in listed and "草稿" not in listed and str(waiting.pk) in listed
+    assert "甲令待核" in listed and "乙令未送" not in listed and str(waiting.pk) in listed
 
 
 def test_postponements_waiting_link_to_the_requested_ones(users, dashboard_live):

@@ -11,7 +11,7 @@ from core.views import PortalPermissionMixin
 
 from .. import worklist
 from ..filters import TownshipField
-from ..services.notices import today
+from ..services import notices as notice_steps
 
 PAGE = 50
 
@@ -34,7 +34,7 @@ class NoticeWorklistView(PortalPermissionMixin, TemplateView):
         form = WorklistForm(self.request.GET or {"todo": "deliver"})
         rows, next_after, count = [], None, None
         if form.is_valid():
-            queryset = worklist.notices_to_do(self.request.user, form.cleaned_data["todo"], today())
+            queryset = worklist.notices_to_do(self.request.user, form.cleaned_data["todo"], notice_steps.today())
             if form.cleaned_data["township"] is not None:
                 queryset = queryset.filter(township=form.cleaned_data["township"])
             count = worklist.bounded(queryset)[1]
