@@ -192,12 +192,12 @@ def job_kinds() -> dict:
 _KINDS = None
 
 
-def describe(job: Job, user=None) -> dict:
+def describe(job: Job, user=None, *, subject: bool = True) -> dict:
     """{"label": the kind in words, "subject": what it worked on, "url": the page it started from}."""
     kind = job_kinds().get(job.kind)
     label = str(kind.label) if kind is not None else _("Background job")
-    subject = None
-    if kind is not None and kind.subject is not None:
+    wanted, subject = subject, None
+    if wanted and kind is not None and kind.subject is not None:
         try:
             subject = kind.subject(job, user)
         except Exception:  # a vanished record: the job page still shows the job

@@ -62,7 +62,7 @@ class OrderFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = CallUpOrder
-        fields = ["status", "mobilization_type", "change_waiting"]
+        fields = ["status", "mobilization_type"]
 
     def by_change_waiting(self, queryset, name, value):
         from django.db.models import Exists, OuterRef

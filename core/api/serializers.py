@@ -48,7 +48,11 @@ class JobSerializer(serializers.ModelSerializer):
         cache = self.context.setdefault("_described", {})
         if job.pk not in cache:
             request = self.context.get("request")
-            cache[job.pk] = describe(job, getattr(request, "user", None))
+            if getattr(self.context.get("view"), "action", None) == "list":
+                # A list names the kinds only: a subject costs a query per job (the job itself has it).
+                cache[job.pk] = {**describe(job, None, subject=False)}
+            else:
+                cache[job.pk] = describe(job, getattr(request, "user", None))
         return cache[job.pk]
 
     def get_kind_display(self, job) -> str:

@@ -85,6 +85,16 @@ def test_worklists_journey(page, live_server, users, settings, deferred_selectio
     assert page.locator("#shortfall").inner_text() == "37"
     shot(page, folder, "2-selection-result-without-reload")
 
+    # The job's own page names what it worked on, in words, with its state translated and a link back.
+    page.click(f"#selection-job a[href='/jobs/{job.pk}/']")
+    heading = page.locator("h1").inner_text()
+    assert "候選人遴選" in heading and "113年教育召集（板橋）" in heading
+    body = page.locator("main").inner_text()
+    assert "mobilization.selection" not in body and "succeeded" not in body and "已完成" in body
+    shot(page, folder, "2b-job-page-in-words")
+    page.click("#job-subject")
+    page.wait_for_selector("#candidate-table tr[data-decision=eligible]")
+
     page.fill("#id_comment", "請核示：板橋可召集人數不足")
     page.click("#do-submit")
     page.wait_for_selector("#order-status[data-status=submitted]")
