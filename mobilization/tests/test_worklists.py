@@ -17,6 +17,23 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def attendance_upload(django_capture_on_commit_callbacks):
+    """Post an attendance file and run its import (Celery is eager in tests); the result page's response."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def run(client, order, content: bytes):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("mobilization:attendance-upload", args=[order.pk]),
+                {"file": SimpleUploadedFile("attendance.csv", content)},
+            )
+        assert response.status_code == 302
+        return client.get(response["Location"])
+
+    return run
+
+
+@pytest.fixture
 def dashboard_live(settings):
     settings.PORTAL_DASHBOARD_CACHE_SECONDS = 0
 
@@ -150,3 +167,18 @@ def test_a_long_postponement_is_refused_in_a_banner_at_the_top_and_beside_the_da
     days = body[body.index('for="id_postpone-days"') : body.index('for="id_postpone-kind"')]
     assert "第31條" in days and 'class="error"' in days
     assert not Postponement.objects.exists()
+
+
+def test_an_attendance_file_before_report_day_records_nothing_and_says_why(users, monkeypatch, attendance_upload):
+    from core.choices import JobStatus
+
+    order = make_order()
+    a, b = add_notices(order, "220", 2)
+    monkeypatch.setattr("mobilization.services.notices.today", lambda: REPORT - datetime.timedelta(days=90))
+    content = f"notice_number,attended\n{a.number},是\n{b.number},否\n".encode()
+    job = attendance_upload(logged_in(users.township), order, content).context["job"]
+    assert job.status == JobStatus.FAILED
+    assert [e["row"] for e in job.result["errors"]] == [2, 3]
+    assert "民國116年3月15日" in job.result["errors"][0]["message"]
+    a.refresh_from_db()
+    assert a.attendance is None
