@@ -150,3 +150,58 @@ def running(job_id: int, *, finish_on_exit: bool = True):
     else:
         if finish_on_exit:
             finish(job_id)
+
+
+# ----- what a job is, in words ----------------------------------------------------------------------------
+
+
+class JobKind:
+    """What a kind of job is called, and what it worked on (a name and the page to go back to).
+
+    Apps declare theirs in a `jobkinds.py` with `KINDS = {"app.kind": JobKind(label, subject)}`; `subject(job,
+    user)` returns (name, url) or None, and must not show what the user may not see (it reads through
+    `for_user`). The job page and the job API say "Selection of candidates · 114年教育召集" with a link back
+    instead of `mobilization.selection`."""
+
+    def __init__(self, label, subject=None):
+        self.label = label
+        self.subject = subject
+
+
+def job_kinds() -> dict:
+    from functools import reduce
+    from importlib import import_module
+
+    from django.apps import apps
+
+    global _KINDS
+    if _KINDS is None:
+        found = []
+        for config in apps.get_app_configs():
+            try:
+                module = import_module(f"{config.name}.jobkinds")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.jobkinds":
+                    raise
+                continue
+            found.append(getattr(module, "KINDS", {}))
+        _KINDS = reduce(lambda a, b: {**a, **b}, found, {})
+    return _KINDS
+
+
+_KINDS = None
+
+
+def describe(job: Job, user=None, *, subject: bool = True) -> dict:
+    """{"label": the kind in words, "subject": what it worked on, "url": the page it started from}."""
+    kind = job_kinds().get(job.kind)
+    label = str(kind.label) if kind is not None else _("Background job")
+    wanted, subject = subject, None
+    if wanted and kind is not None and kind.subject is not None:
+        try:
+            subject = kind.subject(job, user)
+        except Exception:  # a vanished record: the job page still shows the job
+            log.exception("job %s: no subject", job.pk)
+            subject = None
+    name, url = subject if subject else ("", "")
+    return {"label": label, "subject": str(name or ""), "url": url or ""}

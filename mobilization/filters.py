@@ -55,10 +55,23 @@ class OrderFilterSet(django_filters.FilterSet):
     mobilization_type = django_filters.ChoiceFilter(
         choices=MobilizationType.choices, label=gettext_lazy("mobilization type")
     )
+    # Orders with a recall or correction of their notices waiting for an approver (the approver's worklist).
+    change_waiting = django_filters.BooleanFilter(
+        method="by_change_waiting", label=gettext_lazy("A recall or correction waits for a decision")
+    )
 
     class Meta:
         model = CallUpOrder
         fields = ["status", "mobilization_type"]
+
+    def by_change_waiting(self, queryset, name, value):
+        from django.db.models import Exists, OuterRef
+
+        from .models import OrderChange
+        from .worklist import ChangeStatus
+
+        waiting = Exists(OrderChange.objects.filter(order_id=OuterRef("pk"), status=ChangeStatus.PROPOSED))
+        return queryset.filter(waiting) if value else queryset.exclude(waiting)
 
 
 class CandidateFilterSet(django_filters.FilterSet):

@@ -6,7 +6,7 @@ from core.forms import ImportFileField, ScopedModelForm
 from core.models import Region
 from reservists.choices import Branch, Category
 
-from .choices import Attendance, NoticeStatus, PostponementKind
+from .choices import POSTPONEMENT_MAX_DAYS, Attendance, NoticeStatus, PostponementKind
 from .models import CallUpOrder, RulePolicy
 from .services.policy import POLICY_FIELDS
 
@@ -57,6 +57,10 @@ class OrderForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.refusals = []
+        from .services.policy import today
+
+        self.fields["report_date"].widget.attrs["min"] = today().isoformat()
         if self.instance.pk:
             self.initial["target_specialties"] = ", ".join(self.instance.target_specialties or [])
         from .choices import ProgrammeStatus
@@ -91,7 +95,10 @@ class OrderForm(ScopedModelForm):
         from .services.programme import facts_for, order_refusals
 
         if not self.errors:
-            for refusal in order_refusals(facts_for(self.instance, cleaned)):
+            # The law's refusals (policy in force, Art. 25-28, the annual programme): beside their field, and
+            # all of them, with their articles, in the banner at the top of the page (self.refusals).
+            self.refusals = order_refusals(facts_for(self.instance, cleaned))
+            for refusal in self.refusals:
                 field = refusal.field if refusal.field in self.fields else None
                 self.add_error(field, f"{refusal.message}")
         return cleaned
@@ -99,6 +106,16 @@ class OrderForm(ScopedModelForm):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    """The reason for an irreversible step (cancel, reject): required, recorded as the audit event's note."""
+
+    reason = forms.CharField(
+        label=_("Reason (required; recorded in the audit log)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
+    )
 
 
 class CandidateChangeForm(forms.Form):
@@ -188,7 +205,7 @@ class DeliverForm(forms.Form):
         label=_("Outcome"),
         choices=[("delivered", NoticeStatus.DELIVERED.label), ("undeliverable", NoticeStatus.UNDELIVERABLE.label)],
         widget=forms.RadioSelect,
-        initial="delivered",
+        # Nothing preselected: the clerk says what happened.
     )
     note = forms.CharField(
         label=_("Note or reason"),
@@ -215,8 +232,14 @@ class AttendanceForm(forms.Form):
 
 
 class PostponementForm(forms.Form):
-    # No upper bound here: Art. 31 refuses more than three days with its reason, which the page shows.
-    days = forms.IntegerField(label=_("Days asked for"), min_value=1, max_value=366)
+    # The browser stops more than three days (Art. 31) at the field; the server's Art. 31 refusal, with its
+    # reason beside the field and in the banner, covers a request sent another way.
+    days = forms.IntegerField(
+        label=_("Days asked for"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"max": POSTPONEMENT_MAX_DAYS}),
+        help_text=_("Art. 31: at most three days."),
+    )
     kind = forms.ChoiceField(label=_("Ground (Art. 31)"), choices=PostponementKind.choices)
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=NOTE)
 

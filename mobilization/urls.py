@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import candidates, notices, orders, policy, programme
+from .views import candidates, notices, orders, policy, programme, worklist
 
 app_name = "mobilization"
 urlpatterns = [
@@ -31,6 +31,7 @@ urlpatterns = [
     path("attendance/template.<str:fmt>", notices.AttendanceTemplateView.as_view(), name="attendance-template"),
     path("orders/<int:pk>/no-shows/", notices.NoShowListView.as_view(), name="order-no-shows"),
     path("orders/<int:pk>/no-shows.csv", notices.NoShowCsvView.as_view(), name="order-no-shows-csv"),
+    path("notices/", worklist.NoticeWorklistView.as_view(), name="notice-worklist"),
     path("notices/<int:pk>/", notices.NoticeDetailView.as_view(), name="notice-detail"),
     path("notices/<int:pk>/pdf/", notices.NoticePdfView.as_view(), name="notice-pdf"),
     path("notices/<int:pk>/do/<str:name>/", notices.NoticeActionView.as_view(), name="notice-action"),

@@ -13,13 +13,22 @@ class RegionSerializer(serializers.ModelSerializer):
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.IntegerField(read_only=True)
     result_url = serializers.SerializerMethodField()
+    # In the reader's language: the state ("執行中"), the kind ("遴選") and what it worked on, with its page.
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    kind_display = serializers.SerializerMethodField()
+    subject = serializers.SerializerMethodField()
+    subject_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Job
         fields = [
             "id",
             "kind",
+            "kind_display",
+            "subject",
+            "subject_url",
             "status",
+            "status_display",
             "progress",
             "done",
             "total",
@@ -32,6 +41,28 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+    def _described(self, job) -> dict:
+        from core.jobs import describe
+
+        cache = self.context.setdefault("_described", {})
+        if job.pk not in cache:
+            request = self.context.get("request")
+            if getattr(self.context.get("view"), "action", None) == "list":
+                # A list names the kinds only: a subject costs a query per job (the job itself has it).
+                cache[job.pk] = {**describe(job, None, subject=False)}
+            else:
+                cache[job.pk] = describe(job, getattr(request, "user", None))
+        return cache[job.pk]
+
+    def get_kind_display(self, job) -> str:
+        return self._described(job)["label"]
+
+    def get_subject(self, job) -> str:
+        return self._described(job)["subject"]
+
+    def get_subject_url(self, job) -> str:
+        return self._described(job)["url"]
 
     def get_result_url(self, job) -> str | None:
         from django.urls import reverse

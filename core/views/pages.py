@@ -161,7 +161,9 @@ class PersonalDataAccessView(AuditListView):
 @login_required
 def job_detail(request, pk):
     job = get_object_or_404(visible_jobs(request.user), pk=pk)
-    return render(request, "core/job_detail.html", {"job": job})
+    from core.jobs import describe
+
+    return render(request, "core/job_detail.html", {"job": job, "about": describe(job, request.user)})
 
 
 @login_required

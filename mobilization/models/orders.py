@@ -88,6 +88,8 @@ class CallUpOrder(TimeStampedModel):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # What the drafter tells the approver when submitting (shown on the approval page; also the event's note).
+    submission_comment = models.TextField(_("submission comment"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import format_roc
 from core.events import record
 from core.importing import Column, Importer, RowError
 
@@ -85,10 +86,15 @@ class AttendanceImport(Importer):
                 seen[number] = row.number
         numbers = list(seen)
         notices = Notice.objects.for_user(self.user).filter(order=order)
+        report_days = {}
         for start in range(0, len(numbers), LOOKUP_CHUNK):
-            self.ids.update(
-                notices.filter(number__in=numbers[start : start + LOOKUP_CHUNK]).values_list("number", "pk")
-            )
+            for number, pk, day in notices.filter(number__in=numbers[start : start + LOOKUP_CHUNK]).values_list(
+                "number", "pk", "report_date"
+            ):
+                self.ids[number] = pk
+                report_days[number] = day
+        # Attendance is recorded from the report day on (the same rule as one notice's form: RecordAttendance).
+        today = actions.today()
         for row in rows:
             number = row.values["notice_number"]
             if number not in self.ids and seen.get(number) == row.number:
@@ -96,6 +102,13 @@ class AttendanceImport(Importer):
                     row.number,
                     label,
                     _("No notice of this order in your area has the number %(number)s.") % {"number": number},
+                )
+            elif number in report_days and report_days[number] > today:
+                yield RowError(
+                    row.number,
+                    label,
+                    _("Attendance is recorded from the report day on: this notice reports on %(date)s.")
+                    % {"date": format_roc(report_days[number])},
                 )
 
     def write(self, cursor, rows) -> int:

@@ -158,14 +158,45 @@ class AcknowledgeNotice(NoticeAction):
         return obj
 
 
+def today() -> datetime.date:
+    """The day report-day steps are compared with (one place, so tests can fix it)."""
+    return timezone.localdate()
+
+
+# A notice that no longer binds the person: nothing is recorded for report day.
+NOT_BINDING = {NoticeStatus.EXEMPTED, NoticeStatus.WITHDRAWN}
+
+
 class RecordAttendance(NoticeAction):
     """Present or absent on report day. Presence is a service record (it counts toward the caps of
-    Art. 26-28); correcting a presence to absence removes that record again."""
+    Art. 26-28); correcting a presence to absence removes that record again. Recorded from the report day on,
+    never months before it, and only on a notice that still binds the person."""
 
     event = events.NOTICE_ATTENDANCE_RECORDED.name
     label = gettext_lazy("Record attendance")
     permission = "mobilization.record_attendance"
     state_field = "attendance"
+
+    def rules(self, user, obj, **params) -> list[Refusal]:
+        if obj.status in NOT_BINDING:
+            return [
+                Refusal(
+                    "attendance.not_binding",
+                    _("The notice is “%(s)s”: it no longer binds the person, so no attendance is recorded.")
+                    % {"s": obj.get_status_display()},
+                )
+            ]
+        if today() < obj.report_date:
+            from core.dates import format_roc
+
+            return [
+                Refusal(
+                    "attendance.before_report_day",
+                    _("Attendance is recorded from the report day on: this notice reports on %(date)s.")
+                    % {"date": format_roc(obj.report_date)},
+                )
+            ]
+        return []
 
     def done(self, user, obj, *, attended=None, **params) -> bool:
         return attended is not None and obj.attendance == (Attendance.PRESENT if attended else Attendance.ABSENT)
@@ -366,8 +397,19 @@ def art31_headline(check) -> str | None:
     return None
 
 
+# The form field each Art. 31 refusal is about (the page shows it beside that field too).
+ART31_FIELDS = {"art31.max_days": "days", "art31.days_missing": "days", "art31.ground": "kind"}
+
+
 def art31_refusal(reason: dict) -> Refusal:
-    return Refusal(reason["code"], reason["message"], article=reason["article"], item=reason["item"], status=400)
+    return Refusal(
+        reason["code"],
+        reason["message"],
+        article=reason["article"],
+        item=reason["item"],
+        status=400,
+        field=ART31_FIELDS.get(reason["code"]),
+    )
 
 
 class DecidePostponement(Action):

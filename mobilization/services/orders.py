@@ -124,8 +124,8 @@ class SubmitOrder(OrderAction):
             )
         return refusals
 
-    def changes(self, user, obj, **params) -> dict:
-        return {"submitted_by": user, "submitted_at": timezone.now()}
+    def changes(self, user, obj, *, note: str = "", **params) -> dict:
+        return {"submitted_by": user, "submitted_at": timezone.now(), "submission_comment": note or ""}
 
 
 def four_eyes_refusals(user, order: CallUpOrder) -> list[Refusal]:
@@ -168,6 +168,9 @@ class RejectOrder(DecideOrder):
     label = gettext_lazy("Reject")
     to_state = OrderStatus.REJECTED
     verb = gettext_lazy("rejected")
+    # Irreversible for this version of the order: the approver says why (the reason is the event's note).
+    requires_note = True
+    note_field = "reason"
 
 
 class CancelOrder(OrderAction):
@@ -177,6 +180,9 @@ class CancelOrder(OrderAction):
     from_states = CANCELLABLE_STATUSES
     to_state = OrderStatus.CANCELLED
     verb = gettext_lazy("cancelled")
+    # Irreversible: a reason is required and goes into the audit event as its note.
+    requires_note = True
+    note_field = "reason"
 
 
 EDIT = EditOrder()

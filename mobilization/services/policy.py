@@ -7,7 +7,10 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.actions import Refusal
 from core.events import record
 from reservists.models import Reservist
 
@@ -75,6 +78,129 @@ def publish_policy(*, user, effective_from, note: str = "", **values) -> RulePol
             note=note,
         )
     return policy
+
+
+# ----- an order against the policy in force -----------------------------------------------------------
+
+
+def roc_date(day: datetime.date) -> str:
+    from django.utils.translation import get_language
+
+    from core.dates import format_roc
+
+    return format_roc(day, english=(get_language() or "").startswith("en"))
+
+
+def today() -> datetime.date:
+    """The day an order's report date is compared with (one place, so tests can fix it)."""
+    return timezone.localdate()
+
+
+def order_policy_refusals(facts) -> list[Refusal]:
+    """Why the rule policy in force on the report date refuses an order as drafted (empty when it may be
+    saved): the days of one call-up of its type (Art. 26-28), raised limits that raise nothing, a report date
+    already past, a General Mobilization without the President's order (Art. 25). `facts` is a
+    `services.programme.OrderFacts`; the order form and the API both ask this through `order_refusals`."""
+    kind, day, days = facts.mobilization_type, facts.report_date, facts.days
+    if day is None or not kind:
+        return []
+    refusals: list[Refusal] = []
+    if day < today():
+        refusals.append(
+            Refusal(
+                "order.report_date_past",
+                _("The report date %(date)s has passed: choose a day from today on.") % {"date": roc_date(day)},
+                field="report_date",
+                status=400,
+            )
+        )
+    if kind == rules.GENERAL and not (facts.order_reference or "").strip():
+        refusals.append(
+            Refusal(
+                "art25.president_order_missing",
+                _(
+                    "Art. 25: a General Mobilization is ordered by the President; enter the reference of the "
+                    "President's order."
+                ),
+                article="25",
+                field="order_reference",
+                status=400,
+            )
+        )
+    policy = policy_for(day)
+    params = policy.params()
+    overrides = rules.Overrides(facts.override_window_years, facts.override_max_times, facts.override_max_days)
+    found = rules.limits(kind, params, overrides)
+    if found is not None:
+        article, base, _effective = found
+        type_label = _("Educational or Duty Mobilization") if article == "27" else _("Roll-Call Mobilization")
+        names = (
+            ("override_window_years", _("window (years from retirement)")),
+            ("override_max_times", _("number of call-ups")),
+            ("override_max_days", _("days per call-up")),
+        )
+        for (name, label), value, limit in zip(
+            names, (overrides.window_years, overrides.max_times, overrides.max_days), base, strict=True
+        ):
+            if value is not None and value <= limit:
+                refusals.append(
+                    Refusal(
+                        "order.override_not_raised",
+                        _(
+                            "Art. %(article)s: the policy in force (version %(version)s) already allows %(limit)s for "
+                            "the %(what)s; a limit raised by military needs must be above it, or left empty."
+                        )
+                        % {"article": article, "version": policy.version, "limit": limit, "what": label},
+                        article=article,
+                        field=name,
+                        status=400,
+                    )
+                )
+        allowed = base[2] if overrides.max_days is None else max(base[2], overrides.max_days)
+        if days and days > allowed:
+            if overrides.max_days is None:
+                message = _(
+                    "Art. %(article)s: %(type)s lasts at most %(limit)s days per call-up (policy version "
+                    "%(version)s); this order asks %(days)s. Lower the days, or raise the limit by military needs "
+                    "with its justification."
+                )
+            else:
+                message = _(
+                    "Art. %(article)s: %(type)s lasts at most %(limit)s days per call-up, raised by military needs "
+                    "to %(raised)s; this order asks %(days)s."
+                )
+            refusals.append(
+                Refusal(
+                    f"art{article}.days_exceeded",
+                    message
+                    % {
+                        "article": article,
+                        "type": type_label,
+                        "limit": base[2],
+                        "raised": allowed,
+                        "version": policy.version,
+                        "days": days,
+                    },
+                    article=article,
+                    field="days",
+                    status=400,
+                )
+            )
+    elif kind == rules.TEMPORARY and not facts.wartime and days and days > params.temporary_cap_days:
+        refusals.append(
+            Refusal(
+                "art26.days_exceeded",
+                _(
+                    "Art. 26: in ordinary time a Temporary Mobilization keeps a person in camp at most %(limit)s days "
+                    "(policy version %(version)s); this order asks %(days)s."
+                )
+                % {"limit": params.temporary_cap_days, "version": policy.version, "days": days},
+                article="26",
+                field="days",
+                status=400,
+            )
+        )
+    return refusals
 
 
 # ----- one person ----------------------------------------------------------------------------------

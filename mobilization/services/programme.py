@@ -106,9 +106,23 @@ class OrderFacts:
     justification: str
     county_ids: set[int] | None  # the counties the order targets (a township counts as its county); None: nationwide
     order_id: int | None = None
+    wartime: bool = False
+    order_reference: str = ""
+    override_window_years: int | None = None
+    override_max_times: int | None = None
+    override_max_days: int | None = None
 
 
 def order_refusals(facts: OrderFacts) -> list[Refusal]:
+    """Why the law refuses this order as drafted (empty when it may be saved): first the rule policy in force
+    (days per call-up of its type, raised limits, the report date, Art. 25), then the annual programme. The one
+    source of these refusals for the order form and the API."""
+    from .policy import order_policy_refusals
+
+    return order_policy_refusals(facts) + programme_refusals(facts)
+
+
+def programme_refusals(facts: OrderFacts) -> list[Refusal]:
     """Why the programme refuses this order as drafted (empty when it may be saved). Each refusal cites the
     article that ties this type of order to the annual programme."""
     if facts.report_date is None or not facts.mobilization_type:
@@ -286,6 +300,11 @@ def facts_for(order: CallUpOrder, data: dict | None = None) -> OrderFacts:
         justification=value("override_justification") or "",
         county_ids=counties_of(regions),
         order_id=order.pk,
+        wartime=bool(value("wartime")),
+        order_reference=value("order_reference") or "",
+        override_window_years=value("override_window_years"),
+        override_max_times=value("override_max_times"),
+        override_max_days=value("override_max_days"),
     )
 
 

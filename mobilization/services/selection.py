@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.jobs import create_job, enqueue
-from core.models import Region
+from core.models import Job, Region
 from core.scope import get_scope
 from reservists.models import PriorityGrant, Reservist, ServiceRecord
 
@@ -385,7 +385,10 @@ class StartSelection(OrderAction):
     verb = gettext_lazy("selected")
 
     def effect(self, user, obj, **params):
-        job = create_job("mobilization.selection", user, params={"order": obj.pk})
+        from django.utils.translation import get_language
+
+        # The job's messages are written in the starter's language (the page polls and shows them).
+        job = create_job("mobilization.selection", user, params={"order": obj.pk, "language": get_language()})
         CallUpOrder.objects.filter(pk=obj.pk).update(selection_job=job)
         obj.selection_job = job
         enqueue(job, select_candidates, obj.pk)
@@ -438,7 +441,11 @@ def run_selection(order_id: int, job_id: int | None = None) -> int:
     policy = policy_for(order.report_date)
     with transaction.atomic():
         if job_id:
-            jobs.set_progress(job_id, done=0, total=2, message=_("Evaluating the target population"))
+            from django.utils import translation
+
+            with translation.override(job_language(job_id)):
+                evaluating = _("Evaluating the target population")
+            jobs.set_progress(job_id, done=0, total=2, message=evaluating)
         # A new partition replaces the order's earlier candidates, indexed and analysed (selection.py).
         count = store_candidates(
             order_id=order.pk,
@@ -452,6 +459,14 @@ def run_selection(order_id: int, job_id: int | None = None) -> int:
         )
         FinishSelection().execute(None, order, policy=policy, summary=compute_summary(order), count=count)
     return count
+
+
+def job_language(job_id: int) -> str:
+    """The language of the person who started the job (its messages are shown to them), else the default."""
+    from django.conf import settings
+
+    language = Job.objects.filter(pk=job_id).values_list("params__language", flat=True).first()
+    return language or settings.LANGUAGE_CODE
 
 
 def selection_failed(order_id: int, error: str) -> None:
@@ -469,7 +484,11 @@ def select_candidates(job_id: int, order_id: int) -> None:
     try:
         with jobs.running(job_id):
             count = run_selection(order_id, job_id)
-            jobs.set_progress(job_id, done=2, total=2, message=str(count))
+            from django.utils import translation
+
+            with translation.override(job_language(job_id)):
+                done = _("%(count)s people evaluated.") % {"count": f"{count:,}"}
+            jobs.set_progress(job_id, done=2, total=2, message=done)
     except Exception as exc:
         selection_failed(order_id, str(exc) or type(exc).__name__)
         if not eager():

@@ -1,6 +1,12 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _orders_dated_2024(orders_dated_2024, report_day_reached):
+    """The app's test world drafts orders for 2024 and records report day of its 2027 notices (see the root
+    conftest); test_order_law.py and test_worklists.py check the real today and the days before report day."""
+
+
 @pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks):
     """Run on-commit callbacks (the eager Celery selection) inside the test transaction."""

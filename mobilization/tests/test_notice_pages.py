@@ -482,10 +482,15 @@ def test_issue_button_starts_the_job(users):
     assert logged_in(users.township).post(issue).status_code == 403
     response = logged_in(users.staff).post(issue, {"comment": "發布"})
     job = Job.objects.get(kind="mobilization.issue")
-    assert response.status_code == 302 and response["Location"] == reverse("core:job-detail", args=[job.pk])
+    # Back to the order page, whose notices panel follows the job and shows its result without a reload.
+    assert response.status_code == 302 and response["Location"] == url + "#notices"
     order.refresh_from_db()
     assert order.status == OrderStatus.ISSUING
     page = logged_in(users.staff).get(url).content.decode()
+    assert (
+        f'data-job-url="/api/jobs/{job.pk}/"' in page
+        and 'data-refresh-on-finish="order-meta order-actions notices"' in page
+    )
     assert 'id="issue-job"' in page and 'id="link-notices"' in page and 'id="do-issue"' not in page
 
 

@@ -172,8 +172,16 @@ def test_wrong_state_is_409_and_changes_nothing(users):
 
 def test_general_mobilization_needs_the_presidents_order(users, run_on_commit):
     registry()
-    order = create(users.staff, mobilization_type="general", days=30)
+    # The form and the API refuse a General Mobilization without the President's order (Art. 25) up front …
+    refused = api_client(users.staff).post(URL, order_body(mobilization_type="general", days=30), format="json")
+    assert refused.status_code == 400
+    assert [r["article"] for r in refused.json()["reasons"]] == ["25"]
+    assert "order_reference" in refused.json()
+    assert not CallUpOrder.objects.exists()
+    # … and submitting still refuses one that lacks it (a record written by other means).
+    order = create(users.staff, mobilization_type="general", days=30, order_reference="華總一義字第11300001號")
     act(users.staff, order["id"], "select", "", run_on_commit)
+    CallUpOrder.objects.filter(pk=order["id"]).update(order_reference="")
     response = act(users.staff, order["id"], "submit")
     assert response.status_code == 400
     assert response.json()["reasons"][0]["article"] == "25"

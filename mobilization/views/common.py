@@ -14,7 +14,12 @@ def refusal_of(exc: TransitionRefused) -> dict:
     return {
         "message": str(exc.message),
         "reasons": [
-            {"label": rules.article_label(r) if r.get("article") else "", "message": str(r.get("message", ""))}
+            {
+                "label": rules.article_label(r) if r.get("article") else "",
+                "message": str(r.get("message", "")),
+                "field": r.get("field") or "",
+                "code": r.get("code") or "",
+            }
             for r in exc.reasons
         ],
     }

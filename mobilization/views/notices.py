@@ -231,6 +231,9 @@ def notice_context(request, notice: Notice, bound: tuple | None = None, refusal:
     live = notice.order.status in actions.LIVE_ORDER
     postponements = list(notice.postponements.select_related("requested_by", "decided_by").order_by("-id"))
     checks = notice_checks(user, notice)
+    # Why report day cannot be recorded yet (the form is not offered before the report day).
+    attendance_refusals = checks["attendance"].refusals if "attendance" in checks else []
+    attendance_waits = next((r for r in attendance_refusals if r.code.startswith("attendance.")), None)
     forms = {}
     for name, form_class in NOTICE_FORMS.items():
         if checks[name] and not checks[name].done:
@@ -247,6 +250,9 @@ def notice_context(request, notice: Notice, bound: tuple | None = None, refusal:
         "forms": forms,
         "refusal": refusal,
         "refused_form": bound[0] if bound is not None and refusal else "",
+        # A form sent back with errors (not a refusal): the banner at the top says so and names the form.
+        "invalid_form": bound[0] if bound is not None and not refusal and bound[1].errors else "",
+        "attendance_waits": attendance_waits,
         "can_decide": user.has_perm(actions.APPROVE_POSTPONEMENT.permission),
         "decision_form": DecisionForm(),
     }
@@ -294,6 +300,10 @@ class NoticeActionView(PortalPermissionMixin, View):
 
     def again(self, request, notice, name, form, refusal=None, status=400):
         notice = notice_queryset(request.user).get(pk=notice.pk)
+        # Each reason about a field stands beside it too, with its article (the banner at the top has them all).
+        for reason in (refusal or {}).get("reasons", []):
+            if reason.get("field") in form.fields:
+                form.add_error(reason["field"], f"{reason['label']} {reason['message']}".strip())
         context = notice_context(request, notice, bound=(name, form), refusal=refusal)
         return render(request, NoticeDetailView.template_name, context, status=status)
 

@@ -25,13 +25,14 @@ from core.views import PortalPermissionMixin, ScopedCreateView, ScopedDetailView
 from .. import services
 from ..choices import BatchStatus, Decision, OrderStatus
 from ..filters import OrderFilterSet
-from ..forms import CandidateChangeForm, CommentForm, OrderForm
+from ..forms import CandidateChangeForm, CommentForm, OrderForm, ReasonForm
 from ..models import CallUpOrder, Candidate, NoticeBatch
 from ..services import issuing
 from ..services.selection import visible_summary
 from .common import raise_if_forbidden, refusal_text
 
 PAGE = 50
+DECIDABLE = (OrderStatus.SELECTED, OrderStatus.SUBMITTED)
 
 
 class OrderListView(ScopedListView):
@@ -152,6 +153,7 @@ class OrderDetailView(ScopedDetailView):
             summary=summary,
             township_names=township_names(summary),
             comment_form=CommentForm(),
+            reason_form=ReasonForm(),
             change_form=CandidateChangeForm(),
             actions=checks,
             can_edit=checks["edit"].allowed,
@@ -178,10 +180,20 @@ class ApprovalView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         order = self.object
         user = self.request.user
+        from ..services.programme import facts_for, order_refusals
+
+        summary = visible_summary(user, order)
+        counts = (summary or {}).get("counts") or {}
         context.update(
-            summary=visible_summary(user, order),
+            summary=summary,
+            # "3 of 40": the people the order can call (eligible or later, not excluded) against its quota.
+            available=counts.get("available"),
+            short=max(0, order.quota - counts["available"]) if "available" in counts else None,
+            # What the law says about the order as it stands (the same checks as the order form).
+            law_refusals=order_refusals(facts_for(order)) if order.status in DECIDABLE else [],
             decisions=Decision.choices,
             comment_form=CommentForm(),
+            reason_form=ReasonForm(),
             actions=available(user, order, {"approve": services.APPROVE, "reject": services.REJECT}, in_scope=True),
             policy=order.policy or services.policy_for(order.report_date),
         )
@@ -223,17 +235,23 @@ def order_action(request, pk, name):
     if name not in services.ORDER_ACTIONS:
         raise PermissionDenied
     order = get_scoped_or_404(CallUpOrder.objects, request.user, "mobilization.view_calluporder", pk=pk)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    action = services.ORDER_ACTIONS[name]
+    # Irreversible steps (cancel, reject) come from their own form with a required reason; the others carry
+    # the comment box's text (the submission comment reaches the approver).
+    form = ReasonForm(request.POST) if action.requires_note else CommentForm(request.POST)
+    note = (form.cleaned_data.get("reason") or form.cleaned_data.get("comment") or "") if form.is_valid() else ""
     try:
-        result = services.ORDER_ACTIONS[name].execute(request.user, order, note=comment)
+        action.execute(request.user, order, note=note)
     except TransitionRefused as exc:
         raise_if_forbidden(exc)
         messages.error(request, " ".join([str(exc.message)] + [str(r.get("message", "")) for r in exc.reasons]))
     else:
-        messages.success(request, _("Done: %(status)s.") % {"status": order.get_status_display()})
-        if name == "select" and result is not None:
-            order.refresh_from_db()
+        if name == "select":
+            messages.success(request, _("Selection started: the candidates appear on this page when it ends."))
+        else:
+            messages.success(
+                request, _("Done: the order is now “%(status)s”.") % {"status": order.get_status_display()}
+            )
     target = "mobilization:order-approval" if name in ("approve", "reject") else "mobilization:order-detail"
     return HttpResponseRedirect(reverse(target, args=[pk]))
 
@@ -249,9 +267,9 @@ class IssueView(PortalPermissionMixin, View):
         form = CommentForm(request.POST)
         comment = form.cleaned_data["comment"] if form.is_valid() else ""
         try:
-            job = issuing.start(user=request.user, order=order, comment=comment)
+            issuing.start(user=request.user, order=order, comment=comment)
         except TransitionRefused as exc:
             messages.error(request, refusal_text(exc))
             return HttpResponseRedirect(reverse("mobilization:order-detail", args=[pk]))
-        messages.success(request, _("Issuing the notices has started."))
-        return HttpResponseRedirect(reverse("core:job-detail", args=[job.pk]))
+        messages.success(request, _("Issuing the notices has started: its progress and result show here."))
+        return HttpResponseRedirect(reverse("mobilization:order-detail", args=[pk]) + "#notices")

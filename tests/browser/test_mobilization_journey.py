@@ -12,6 +12,7 @@ from tests.browser.support import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.usefixtures("orders_dated_2024")
 def test_order_from_draft_to_approved(page, live_server, users):
     for day in range(1, 4):
         make_reservist(retired=datetime.date(2019, 1, day))

@@ -11,6 +11,7 @@ from tests.browser.support import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.usefixtures("report_day_reached")
 def test_township_clerk_delivers_records_attendance_and_is_refused_a_long_postponement(page, live_server, users):
     order = make_order()
     first, second, third = add_notices(order, "220", 3)
@@ -43,10 +44,24 @@ def test_township_clerk_delivers_records_attendance_and_is_refused_a_long_postpo
     page.fill("#id_postpone-days", "4")
     page.select_option("#id_postpone-kind", "illness")
     page.fill("#id_postpone-reason", "住院開刀")
+    # The field itself stops it in the browser (max 3) …
+    assert page.eval_on_selector("#id_postpone-days", "e => e.max") == "3"
+    page.click("#postpone-submit")
+    assert page.eval_on_selector("#id_postpone-days", "e => e.validity.rangeOverflow")
+    assert not Postponement.objects.exists()
+    # … and a request that gets past the browser (another client) is refused by the server under Art. 31,
+    # in a banner at the top of the page and beside the field.
+    page.eval_on_selector("#id_postpone-days", "e => e.removeAttribute('max')")
     page.click("#postpone-submit")
     refusal = page.locator("#postpone-refusal")
     refusal.wait_for()
     assert "第31條" in refusal.inner_text()
+    banner = page.locator("#refusal-banner")
+    assert "第31條" in banner.inner_text()
+    box = banner.bounding_box()
+    assert box is not None and box["y"] + box["height"] < 900
+    days_field = page.locator("#id_postpone-days").locator("xpath=..")
+    assert "第31條" in days_field.inner_text()
     assert page.locator("#id_postpone-reason").input_value() == "住院開刀"
     assert not Postponement.objects.exists()
     assert Notice.objects.get(pk=first.pk).status == "delivered"

@@ -136,6 +136,7 @@ def test_4_the_portal_puts_no_national_id_in_a_url(users, target):
 
 
 @pytest.mark.parametrize("who", ["county_b", "county_a", "township"])
+@pytest.mark.usefixtures("orders_dated_2024")
 def test_5_order_summary_figures_match_the_users_scoped_candidates(users, run_on_commit, who):
     from mobilization.models import Candidate
 
