@@ -6,12 +6,17 @@
   "use strict";
   var script = document.currentScript;
 
-  function loadTomSelect(done) {
-    if (window.TomSelect) { done(); return; }
+  function stylesheet(href) {
     var css = document.createElement("link");
     css.rel = "stylesheet";
-    css.href = script.dataset.tomselectCss;
+    css.href = href;
     document.head.appendChild(css);
+  }
+
+  function loadTomSelect(done) {
+    if (window.TomSelect) { done(); return; }
+    stylesheet(script.dataset.tomselectCss);
+    stylesheet(script.dataset.widgetsCss);
     var js = document.createElement("script");
     js.src = script.dataset.tomselectJs;
     js.onload = done;
@@ -25,15 +30,20 @@
       selects.forEach(function (select) {
         if (select.tomselect) { return; }
         var multiple = select.multiple;
+        var empty = select.querySelector('option[value=""]');
         var settings = {
           maxOptions: null,
-          allowEmptyOption: !multiple,
+          allowEmptyOption: false,  // the empty choice ("---", all regions) is the placeholder, cleared by ×
+          placeholder: empty ? empty.textContent : "",
           searchField: ["text"],
           sortField: [{field: "$order"}],  // the official order of the <option>s, not alphabetical
-          plugins: multiple ? ["remove_button"] : [],
+          plugins: multiple ? ["remove_button"] : ["clear_button"],
           render: {
             no_results: function () {
-              return '<div class="no-results">' + (select.dataset.noResults || "—") + "</div>";
+              var div = document.createElement("div");
+              div.className = "no-results";
+              div.textContent = select.dataset.noResults || "—";
+              return div;
             }
           }
         };
