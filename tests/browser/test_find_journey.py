@@ -115,3 +115,23 @@ def test_county_official_finds_assigns_to_a_shelter_and_types_roc_dates(page, li
 
     assert TrainingSession.objects.get(subject="急救訓練").date == datetime.date(2026, 3, 1)
     assert not errors, errors
+
+
+def test_order_forms_call_up_regions_picker_lists_counties_then_their_townships(page, live_server, users):
+    """召集地區 was a 4-row multi-select of ~390 options needing Ctrl-click, counties after all townships."""
+    login(page, live_server, "t_staff")
+    page.goto(f"{live_server.url}/mobilization/orders/new/")
+    control = page.locator("#id_target_regions + .ts-wrapper .ts-control")
+    control.click()
+    options = page.locator("#id_target_regions-ts-dropdown .option")
+    expect(options.first).to_have_text("臺北市")
+    assert options.nth(1).inner_text() == "臺北市中正區"  # the county, then its townships, in the official order
+    page.keyboard.type("板橋")
+    expect(options).to_have_count(1)
+    options.first.click()
+    page.locator("#id_target_regions-ts-control").fill("新北市")
+    expect(options.first).to_have_text("新北市")
+    options.first.click()
+    shot(page, "6-order-regions")
+    chosen = page.eval_on_selector_all("#id_target_regions option:checked", "opts => opts.map(o => o.textContent)")
+    assert sorted(chosen) == ["新北市", "新北市板橋區"]
