@@ -36,7 +36,7 @@ class AccountFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, field_name="groups__name")
     county = CountyFilter(
-        label=_("County"), queryset=Region.objects.counties().order_by("code"), to_field_name="code", method="in_county"
+        label=_("County"), queryset=Region.objects.counties(), to_field_name="code", method="in_county"
     )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
@@ -86,7 +86,7 @@ class OrganisationFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
     county = CountyFilter(
-        label=_("County"), queryset=Region.objects.counties().order_by("code"), to_field_name="code", method="in_county"
+        label=_("County"), queryset=Region.objects.counties(), to_field_name="code", method="in_county"
     )
     is_active = django_filters.BooleanFilter(label=_("In use"))
 

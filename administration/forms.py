@@ -18,7 +18,7 @@ class AccessFields(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions"),
-        queryset=Region.objects.select_related("parent").order_by("code"),
+        queryset=Region.objects.select_related("parent"),
         to_field_name="code",
         required=False,
         help_text=_(
@@ -96,7 +96,7 @@ class OrganisationForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = self.fields["region"].queryset.select_related("parent").order_by("code")
+        self.fields["region"].queryset = self.fields["region"].queryset.select_related("parent")
         parents = self.fields["parent"].queryset.filter(is_active=True).order_by("name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)

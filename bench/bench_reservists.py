@@ -106,6 +106,44 @@ def bench_pages():
     return staff
 
 
+def bench_search():
+    """Searching as clerks do (issue 18) on the whole registry: the given name alone, a whole name, the ID as shown
+    masked, its last three digits, a 民國 birth date; the API for the MND staff (nationwide) and the list page (with
+    its match count) for a county official."""
+    from core.accounts import provision_user
+    from core.dates import format_roc_input
+    from core.pii import mask_national_id
+    from reservists.models import Reservist
+
+    staff = client_for(provision_user("bench_res_staff", "mnd_staff", password=None))
+    county = client_for(provision_user("bench_res_county", "local_gov", regions=["TW-NWT"], password=None))
+    high = Reservist.objects.order_by("-id").values_list("id", flat=True).first()
+    sample = list(
+        Reservist.objects.filter(id__lte=high - 5000, township__parent__code="TW-NWT")
+        .order_by("-id")
+        .values_list("name", "national_id", "birth_date")[:20]
+    )
+    searches = {
+        "given_name": lambda r: r[0][1:],
+        "whole_name": lambda r: r[0],
+        "masked_id": lambda r: mask_national_id(r[1]),
+        "last_three_digits": lambda r: r[1][-3:],
+        "roc_birth_date": lambda r: format_roc_input(r[2]),
+    }
+    for name, term in searches.items():
+        for prefix, client, url in (
+            ("api_search", staff, "/api/reservists/"),
+            ("page_search_county_user", county, "/reservists/"),
+        ):
+            terms = iter([term(r) for r in sample] * 3)
+
+            def call(client=client, url=url, terms=terms):
+                response = client.get(url, {"q": next(terms)})
+                assert response.status_code == 200, (url, response.status_code)
+
+            report(f"reservists.{prefix}_{name}_median_ms", median(timed_ms(call, repeat=15, warmup=2)), "ms", "< 100")
+
+
 def bench_import(user):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
@@ -156,5 +194,9 @@ def main():
 
     settings.PORTAL_REQUIRE_2FA = False  # the bench logs in with force_login; 2FA is the login's business
     seed()
+    if os.environ.get("BENCH_RESERVISTS_ONLY") == "search":  # the search figures alone (issue 18)
+        bench_search()
+        return
     user = bench_pages()
+    bench_search()
     bench_import(user)

@@ -23,7 +23,7 @@ class AssetFilter(ScopedFilterSet):
     level = django_filters.ChoiceFilter(label=_("Control level"), choices=AssetLevel.choices)
     county = django_filters.ModelChoiceFilter(
         label=_("County"),
-        queryset=Region.objects.counties().order_by("code"),
+        queryset=Region.objects.counties(),
         to_field_name="code",
         field_name="township__parent",
     )

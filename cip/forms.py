@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelForm
+from core.forms import RocDatesForm, ScopedModelForm
 from core.models import Region
 
 from .choices import Scenario
@@ -35,7 +35,7 @@ class AssetForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         # Any township may be chosen (an agency has no region grant); the scope re-check after saving
         # still refuses an asset the user could not see (another operator outside their area).
-        self.fields["township"].queryset = Region.objects.townships().select_related("parent").order_by("code")
+        self.fields["township"].queryset = Region.objects.townships().select_related("parent")
         self.fields["subsector"].queryset = SubSector.objects.select_related("sector")
 
 
@@ -57,7 +57,7 @@ class DependencyForm(ScopedModelForm):
         self.fields["depends_on"].queryset = self.fields["depends_on"].queryset.exclude(pk=asset.pk).order_by("name")
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(RocDatesForm):
     scenario = forms.ChoiceField(label=_("Scenario"), choices=Scenario.choices)
     likelihood = forms.TypedChoiceField(label=_("Likelihood"), coerce=int)
     impact = forms.TypedChoiceField(label=_("Impact"), coerce=int)

@@ -154,21 +154,37 @@ class AttendanceForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    national_id = forms.CharField(label=_("Reservist's national ID"), max_length=10)
+    """Who to assign: a reservist picked from a search of the user's area or from their own page, by record
+    number, never a national ID (a county official only sees IDs masked: issue 18)."""
+
+    reservist = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_national_id(self):
+    def clean_reservist(self):
         from reservists.models import Reservist
 
-        value = normalise_national_id(self.cleaned_data["national_id"])
-        reservist = Reservist.objects.for_user(self.user).filter(national_id=value).first()
+        reservist = Reservist.objects.for_user(self.user).filter(pk=self.cleaned_data["reservist"]).first()
         if reservist is None:
-            raise ValidationError(_("No reservist with this national ID in your area."))
+            raise ValidationError(_("No such reservist in your area."), code="out_of_area")
         self.reservist = reservist
-        return value
+        return reservist.pk
+
+
+class ReservistSearchForm(forms.Form):
+    """Find the person to assign as clerks search the registry (reservists.filters: a name or part of it, the ID
+    as shown masked, its last digits, a birth date)."""
+
+    q = forms.CharField(
+        label=_("Find a reservist"),
+        max_length=100,
+        help_text=_(
+            "A name or part of it (the given name alone too), the ID as shown (A12****789), its last digits, "
+            "or a birth date (79/05/31)."
+        ),
+    )
 
 
 class ReleaseRequestForm(forms.Form):

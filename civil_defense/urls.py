@@ -22,6 +22,7 @@ urlpatterns = [
     path("shelters/<int:pk>/", views.ShelterDetailView.as_view(), name="shelter-detail"),
     path("shelters/<int:pk>/edit/", views.ShelterUpdateView.as_view(), name="shelter-update"),
     path("shelters/<int:pk>/assign/", views.assign_view, name="shelter-assign"),
+    path("reservists/<int:pk>/shelter/", views.reservist_shelter_view, name="reservist-shelter"),
     path("assignments/<int:pk>/release/", views.request_release_view, name="release-request"),
     path("releases/<int:pk>/decide/", views.decide_release_view, name="release-decide"),
     path("stations/", views.StationListView.as_view(), name="station-list"),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "django_tomselect",  # ships Tom Select (the region pickers' widget, core/widgets.py): served from here, no CDN
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",

@@ -13,6 +13,9 @@ from django.db.models import QuerySet
 from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 
+from core.models import Region
+from core.widgets import RegionPicker, RegionPickerMultiple, official_order
+
 # PostgreSQL's bigint: no integer column of the portal holds more.
 BIGINT_MAX = 2**63 - 1
 
@@ -42,6 +45,11 @@ class ScopedFilterSet(django_filters.FilterSet):
         for filter_ in self.filters.values():
             queryset = getattr(filter_, "queryset", None)
             scoped = isinstance(queryset, QuerySet) and hasattr(queryset, "for_user")
+            if isinstance(filter_, QuerySetRequestMixin) and scoped and queryset.model is Region:
+                # a region filter: a searchable picker, counties then their townships in the official order
+                multiple = isinstance(filter_, django_filters.ModelMultipleChoiceFilter)
+                filter_.extra.setdefault("widget", RegionPickerMultiple() if multiple else RegionPicker())
+                queryset = official_order(queryset)
             if isinstance(filter_, QuerySetRequestMixin) and scoped:
                 filter_.queryset = scoped_choices(queryset)
             if isinstance(filter_, django_filters.NumberFilter):

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -5,10 +7,97 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction
+from .dates import format_roc, format_roc_input, parse_date_input
 
 
-class ScopedModelForm(forms.ModelForm):
-    """A ModelForm whose choice fields only offer objects within the user's scope."""
+class RocDateInput(forms.TextInput):
+    """A date typed in either calendar (core.dates.parse_date_input: 115/03/01, 115-03-01, 1150301, 民國115年3月1日,
+    2026-03-01), shown as 民國 115/03/01 with both calendars spelled out beside it. The browser's own date picker
+    is Gregorian-only and refuses 民國 years, so this is a text box; core/js/roc-date.js reads what is typed back
+    in both calendars as it is typed."""
+
+    template_name = "core/widgets/roc_date.html"
+
+    def __init__(self, attrs=None):
+        attrs = {key: value for key, value in (attrs or {}).items() if key != "type"}
+        attrs.setdefault("placeholder", "115/03/01")
+        attrs.setdefault("autocomplete", "off")
+        attrs.setdefault("size", "12")
+        attrs["data-roc-date"] = "1"
+        super().__init__(attrs)
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return format_roc_input(value)
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        """What was typed, as an ISO date the DateField reads; left as typed when it is no date (the field then
+        says so)."""
+        value = super().value_from_datadict(data, files, name)
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_date_input(value).isoformat()
+            except ValueError:
+                return value
+        return value
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        day = value if isinstance(value, datetime.date) else None
+        if day is None and isinstance(value, str) and value.strip():
+            try:
+                day = parse_date_input(value)
+            except ValueError:
+                day = None
+        context["widget"]["both"] = f"{format_roc(day)} ({day.isoformat()})" if day else ""
+        return context
+
+
+def date_error(label) -> str:
+    return _("%(field)s: enter a date as 115/03/01 (民國) or 2026-03-01.") % {"field": label}
+
+
+class RocDateField(forms.DateField):
+    """A date field that takes 民國 and Gregorian input (RocDateInput) and names itself in its error."""
+
+    widget = RocDateInput
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_date_input(value).isoformat()
+            except ValueError:
+                raise ValidationError(date_error(self.label or ""), code="invalid") from None
+        return super().to_python(value)
+
+
+def roc_dates(form) -> None:
+    """Every date field of `form` (not date-times) takes 民國 input and shows both calendars: its widget becomes a
+    RocDateInput (whatever the form declared) and its error names it in the reader's language."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+            if not isinstance(field.widget, RocDateInput):
+                attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("type", "min", "max")}
+                field.widget = RocDateInput(attrs)
+            label = field.label or capfirst(name.replace("_", " "))
+            field.error_messages = {**field.error_messages, "invalid": date_error(label)}
+
+
+class RocDatesMixin:
+    """Forms whose date fields take 民國 input (roc_dates): every ScopedModelForm, and forms.Form via RocDatesForm."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        roc_dates(self)
+
+
+class RocDatesForm(RocDatesMixin, forms.Form):
+    pass
+
+
+class ScopedModelForm(RocDatesMixin, forms.ModelForm):
+    """A ModelForm whose choice fields only offer objects within the user's scope, its dates in both calendars."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -17,6 +106,9 @@ class ScopedModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_user"):
                 field.queryset = queryset.for_user(user)
+        from .widgets import region_pickers
+
+        region_pickers(self)
 
 
 def record_kind_choices() -> list[tuple[str, str]]:
@@ -30,7 +122,7 @@ def record_kind_choices() -> list[tuple[str, str]]:
     return [("", "---")] + sorted(kinds.items(), key=lambda item: item[1])
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(RocDatesForm):
     """The audit log's filters in words: what happened (a named event), to which kind of record, by whom."""
 
     event = forms.ChoiceField(label=_("What happened"), required=False)
@@ -38,8 +130,8 @@ class AuditFilterForm(forms.Form):
     object_id = forms.IntegerField(label=_("Record number"), required=False)
     username = forms.CharField(label=_("User (sign-in name)"), required=False)
     action = forms.ChoiceField(label=_("Kind of change"), required=False, choices=[("", "---")] + AuditAction.choices)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = RocDateField(label=_("From"), required=False)
+    date_to = RocDateField(label=_("To"), required=False)
 
     def __init__(self, *args, **kwargs):
         from . import events

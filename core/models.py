@@ -85,6 +85,9 @@ class Region(BilingualNameMixin, models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # The official order (core/data's order): each county, then its townships. Every drop-down and picker lists
+    # regions by it, never by code or English name (issue 18).
+    position = models.PositiveIntegerField(_("official order"), default=0, db_index=True)
     county_kind = models.CharField(_("county kind"), max_length=30, choices=CountyKind.choices, blank=True)
     is_postal_area = models.BooleanField(
         _("postal area only"), default=False, help_text=_("A postal area that is not an administrative township.")
@@ -96,7 +99,7 @@ class Region(BilingualNameMixin, models.Model):
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-        ordering = ["code"]
+        ordering = ["position", "code"]
         permissions = [
             ("access_region", _("Work within this region")),
             ("access_all_regions", _("Work nationwide")),

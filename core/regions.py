@@ -33,6 +33,30 @@ def read_townships() -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def official_positions() -> dict[str, int]:
+    """Region code -> its place in the official order: the counties in the data's order, each followed by its
+    townships in the data's order (a county at n*1000, its townships n*1000+1, +2, ...)."""
+    counties = read_counties()
+    county_at = {row["county_zh"]: (index + 1) * 1000 for index, row in enumerate(counties)}
+    positions = {row["iso_code"]: county_at[row["county_zh"]] for row in counties}
+    rows = read_townships()
+    seen: dict[str, int] = {}
+    for row, code in zip(rows, township_codes(rows), strict=True):
+        seen[row["county_zh"]] = seen.get(row["county_zh"], 0) + 1
+        positions[code] = county_at[row["county_zh"]] + seen[row["county_zh"]]
+    return positions
+
+
+def set_positions(Region) -> int:
+    """Put every region in the official order; returns how many rows moved."""
+    positions = official_positions()
+    moved = [r for r in Region.objects.all() if r.code in positions and r.position != positions[r.code]]
+    for region in moved:
+        region.position = positions[region.code]
+    Region.objects.bulk_update(moved, ["position"])
+    return len(moved)
+
+
 def load_regions(Region=None) -> int:
     """Insert or update every county and township; returns how many rows changed. Idempotent."""
     if Region is None:
@@ -69,6 +93,7 @@ def load_regions(Region=None) -> int:
         ]
         Region.objects.bulk_create(new)
         changed += len(new)
+        changed += set_positions(Region)
     return changed
 
 

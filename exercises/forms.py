@@ -20,7 +20,7 @@ class ExerciseForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         regions = self.fields["regions"]
-        regions.queryset = regions.queryset.select_related("parent").order_by("level", "code")
+        regions.queryset = regions.queryset.select_related("parent").order_by("position", "code")
         regions.help_text = _("The counties or townships the exercise takes place in.")
         if not self.instance.pk:
             scoped = Region.objects.for_user(self.user).counties()

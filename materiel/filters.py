@@ -15,7 +15,7 @@ class CountyFilter(django_filters.ModelChoiceFilter):
     def __init__(self, field_name, **kwargs):
         super().__init__(
             label=_("County"),
-            queryset=Region.objects.counties().order_by("code"),
+            queryset=Region.objects.counties(),
             to_field_name="code",
             field_name=field_name,
             **kwargs,

@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelForm
+from core.forms import RocDatesForm, ScopedModelForm
 from core.models import Organisation, Region
 
 from .choices import Condition
@@ -73,7 +73,7 @@ class ResourceForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Choices are the user's own townships and organisations (scope re-checked after saving anyway).
-        townships = Region.objects.townships().select_related("parent").order_by("code")
+        townships = Region.objects.townships().select_related("parent")
         self.fields["township"].queryset = townships.for_user(self.user)
         self.fields["owner_organisation"].queryset = Organisation.objects.for_user(self.user).order_by("name")
         self.fields["kind"].queryset = Kind.objects.order_by("sort_order")
@@ -104,7 +104,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Reason or comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class CycleForm(forms.Form):
+class CycleForm(RocDatesForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     opens_on = forms.DateField(label=_("Opens on"), widget=DateInput)
     closes_on = forms.DateField(label=_("Closes on"), widget=DateInput)
@@ -136,7 +136,7 @@ class RequirementForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(self.user).select_related("parent").order_by("code")
+        self.fields["region"].queryset = Region.objects.for_user(self.user).select_related("parent")
         self.fields["kind"].queryset = Kind.objects.order_by("sort_order")
 
 

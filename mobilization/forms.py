@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ImportFileField, ScopedModelForm
+from core.forms import ImportFileField, RocDatesMixin, ScopedModelForm
 from core.models import Region
 from reservists.choices import Branch, Category
 
@@ -14,7 +14,7 @@ from .services.policy import POLICY_FIELDS
 class OrderForm(ScopedModelForm):
     target_regions = forms.ModelMultipleChoiceField(
         label=_("Target regions"),
-        queryset=Region.objects.select_related("parent").order_by("code"),
+        queryset=Region.objects.select_related("parent"),
         required=False,
         help_text=_("Counties cover all their townships; leave empty for nationwide."),
     )
@@ -123,7 +123,7 @@ class CandidateChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(RocDatesMixin, forms.ModelForm):
     class Meta:
         model = RulePolicy
         fields = ["effective_from", *POLICY_FIELDS, "note"]

@@ -2,11 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RocDatesForm
+
 from .choices import ReportLanguage
 from .scope import scopes_for_user
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(RocDatesForm):
     """Ask for a new report of one of the user's scopes."""
 
     scope = forms.ChoiceField(label=_("Scope"))

@@ -128,7 +128,7 @@ def scopes_for_user(user) -> list[ReportScope]:
     scope = get_scope(user)
     if scope.nation:
         result = [ReportScope.nation()]
-        result += [ReportScope(ScopeKind.COUNTY, county=c) for c in Region.objects.counties().order_by("code")]
+        result += [ReportScope(ScopeKind.COUNTY, county=c) for c in Region.objects.counties()]
         return result
     result = [
         ReportScope(ScopeKind.COUNTY, county=c) for c in Region.objects.counties().filter(id__in=scope.region_ids)

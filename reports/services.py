@@ -108,9 +108,7 @@ def schedule_monthly(as_of: datetime.date | None = None) -> list[Report]:
 
     day = as_of or timezone.localdate()
     user = system_user()
-    scopes = [ReportScope.nation()] + [
-        ReportScope(ScopeKind.COUNTY, county=c) for c in Region.objects.counties().order_by("code")
-    ]
+    scopes = [ReportScope.nation()] + [ReportScope(ScopeKind.COUNTY, county=c) for c in Region.objects.counties()]
     existing = set(Report.objects.filter(scheduled=True, as_of=day).values_list("scope_key", flat=True))
     made = []
     for scope in scopes:

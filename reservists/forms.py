@@ -89,7 +89,7 @@ class PriorityGrantForm(ScopedModelForm):
 class ResidenceMoveForm(forms.Form):
     to_township = forms.ModelChoiceField(
         label=_("to township"),
-        queryset=Region.objects.townships().filter(is_postal_area=False).select_related("parent").order_by("code"),
+        queryset=Region.objects.townships().filter(is_postal_area=False).select_related("parent"),
     )
     new_address = forms.CharField(label=_("new address"), max_length=300, required=False)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea)

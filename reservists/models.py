@@ -1,6 +1,7 @@
 """The reserve registry: reservists, their service history, Art. 29/30 priority grants and residence moves."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,11 @@ class Reservist(TimeStampedModel):
             # Prefix search by name (LIKE '王%') and by the start of a national ID.
             models.Index(fields=["name"], name="reservist_name_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["national_id"], name="reservist_nid_prefix", opclasses=["varchar_pattern_ops"]),
+            # Search as clerks type (issue 18): any part of a name (the given name alone), the last digits of an
+            # ID (LIKE '%789', trigrams), and the birth date.
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="reservist_name_trgm"),
+            GinIndex(fields=["national_id"], opclasses=["gin_trgm_ops"], name="reservist_nid_trgm"),
+            models.Index(fields=["birth_date"], name="reservist_birth_date"),
         ]
         constraints = [
             models.CheckConstraint(

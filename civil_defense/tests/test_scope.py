@@ -64,6 +64,7 @@ def test_pages_of_another_county_are_404_and_posts_change_nothing(users, theirs)
         reverse("civil_defense:certificate-add", args=[theirs["member"].pk]),
         reverse("civil_defense:shelter-update", args=[theirs["shelter"].pk]),
         reverse("civil_defense:shelter-assign", args=[theirs["shelter"].pk]),
+        reverse("civil_defense:shelter-detail", args=[theirs["shelter"].pk]),  # the "find a reservist" box
     ]
     for url in posts:
         response = client.post(

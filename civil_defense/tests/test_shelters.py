@@ -68,8 +68,8 @@ def test_page_assign_shows_refusal_when_full(users):
     first, second = make_reservist(), make_reservist()
     client = logged_in(users.county_a)
     url = reverse("civil_defense:shelter-assign", args=[shelter.pk])
-    client.post(url, {"national_id": first.national_id})
-    response = client.post(url, {"national_id": second.national_id}, follow=True)
+    client.post(url, {"reservist": first.pk})
+    response = client.post(url, {"reservist": second.pk}, follow=True)
     assert "1 / 1" in response.content.decode()
     assert ShelterAssignment.objects.filter(shelter=shelter).count() == 1
 

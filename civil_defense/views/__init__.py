@@ -8,6 +8,7 @@ from .shelters import (  # noqa: F401
     assign_view,
     decide_release_view,
     request_release_view,
+    reservist_shelter_view,
 )
 from .teams import (  # noqa: F401
     MemberDetailView,

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import redirect
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import searchtokens
 from core.actions import allowed
 from core.exceptions import TransitionRefused
 from core.models import Region
@@ -16,10 +17,34 @@ from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, Scope
 
 from ..actions import RELEASE_DECISIONS, AssignShelter, RequestRelease
 from ..choices import ReleaseStatus
-from ..forms import AssignForm, DecisionForm, ReleaseRequestForm, ShelterForm
+from ..forms import AssignForm, DecisionForm, ReleaseRequestForm, ReservistSearchForm, ShelterForm
 from ..models import Shelter, ShelterAssignment, ShelterReleaseRequest
 from ..services import shelters as service
 from .common import portal_view, scoped
+
+FOUND_LIMIT = 20  # a search that finds more asks for a longer text, never lists a county's registry
+
+
+def find_reservists(request, text: str):
+    """The reservists of the user's area that the registry's search box finds for `text` (reservists.filters:
+    a name or part of it, the ID as shown masked, its last digits, a birth date): (rows, errors). At most
+    FOUND_LIMIT + 1 rows (one more says "there are more"); each says whether the person has a shelter already.
+    An ID search is logged as a personal-data access, as on the registry list."""
+    from reservists.filters import ReservistFilter
+    from reservists.models import Reservist
+
+    filterset = ReservistFilter({"q": text}, queryset=Reservist.objects.for_user(request.user), request=request)
+    if not filterset.is_valid():
+        return [], [error for errors in filterset.form.errors.values() for error in errors]
+    sheltered = ShelterAssignment.objects.filter(reservist=OuterRef("pk"), released_at__isnull=True)
+    rows = list(
+        filterset.qs.annotate(sheltered=Exists(sheltered))
+        .select_related("township__parent")
+        .order_by("-pk")[: FOUND_LIMIT + 1]
+    )
+    for row in rows:
+        row.masked_id = mask_national_id(row.national_id)
+    return rows, []
 
 
 def fill_status(assigned: int, capacity: int) -> str:
@@ -84,6 +109,33 @@ class ShelterDetailView(ScopedDetailView):
     permission_required = "civil_defense.view_shelter"
     template_name = "civil_defense/shelter_detail.html"
 
+    def post(self, request, *args, **kwargs):
+        """The "find a reservist" box: its text (a name, an ID as shown) goes behind a search token, never into the
+        URL (core.searchtokens), and the page shows what it found with an "Assign" button each."""
+        shelter = self.get_object()  # out of scope: 404
+        url = reverse("civil_defense:shelter-detail", args=[shelter.pk])
+        form = ReservistSearchForm(request.POST)
+        if not form.is_valid():
+            return redirect(url)
+        token = searchtokens.stash(request, {"q": form.cleaned_data["q"].strip()})
+        return redirect(f"{url}?{searchtokens.TOKEN_PARAM}={token}#find")
+
+    def search_context(self, can_assign: bool) -> dict:
+        if not can_assign:
+            return {}
+        try:
+            text = (searchtokens.resolve(self.request).get("q") or "").strip()
+        except searchtokens.ExpiredSearch:
+            text = ""
+        found, errors = find_reservists(self.request, text) if text else ([], [])
+        return {
+            "search_form": ReservistSearchForm(initial={"q": text}),
+            "searched": text,
+            "found": found[:FOUND_LIMIT],
+            "found_more": len(found) > FOUND_LIMIT,
+            "search_errors": errors,
+        }
+
     def get_queryset(self):
         return super().get_queryset().with_assigned().select_related("township__parent")
 
@@ -110,8 +162,10 @@ class ShelterDetailView(ScopedDetailView):
         for req in requests:
             req.decisions = allowed(user, req, RELEASE_DECISIONS, known_in_scope=True)
             req.can_decide = bool(req.decisions)
+        can_assign = AssignShelter().check_available(user, shelter, known_in_scope=True).allowed
+        context.update(self.search_context(can_assign))
         context.update(
-            can_assign=AssignShelter().check_available(user, shelter, known_in_scope=True).allowed,
+            can_assign=can_assign,
             assignments=assignments,
             requests=requests,
             pending_ids={r.assignment_id for r in requests if r.status == ReleaseStatus.PENDING},
@@ -137,9 +191,49 @@ def assign_view(request, pk):
         except (TransitionRefused, ValidationError) as exc:
             _refusal(request, exc)
     else:
-        for error in form.errors.get("national_id", []):
+        for error in form.errors.get("reservist", []):
             messages.error(request, error)
     return redirect("civil_defense:shelter-detail", pk=shelter.pk)
+
+
+@portal_view("reservists.view_reservist", "civil_defense.view_shelter", "civil_defense.add_shelterassignment")
+def reservist_shelter_view(request, pk):
+    """ "Assign to a shelter" from a reservist's page or the registry list: the person (404 outside the user's
+    area), their shelter if they have one, and the shelters of their county that the user keeps, those of their
+    own township first, each with its fill and an "Assign here" button (the same AssignShelter action)."""
+    from reservists.models import Reservist
+
+    reservist = scoped(Reservist, request, pk, Reservist.objects.select_related("township__parent"))
+    current = (
+        ShelterAssignment.objects.filter(reservist=reservist, released_at__isnull=True)
+        .select_related("shelter__township__parent")
+        .first()
+    )
+    shelters = list(
+        Shelter.objects.for_user(request.user)
+        .with_assigned()
+        .filter(township__parent_id=reservist.township.parent_id)
+        .select_related("township__parent")
+        .annotate(
+            here=Case(
+                When(township_id=reservist.township_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("here", "township__position", "name", "pk")
+    )
+    for shelter in shelters:
+        shelter.fill = fill_status(shelter.assigned, shelter.capacity)
+        shelter.full = shelter.assigned >= shelter.capacity
+    return render(
+        request,
+        "civil_defense/reservist_shelter.html",
+        {
+            "reservist": reservist,
+            "masked_id": mask_national_id(reservist.national_id),
+            "current": current,
+            "shelters": shelters,
+        },
+    )
 
 
 @portal_view("civil_defense.view_shelterassignment", "civil_defense.add_shelterreleaserequest", methods=("POST",))

@@ -3,27 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import parse_roc
+from core.forms import RocDateField  # 民國 or Gregorian input, both calendars shown (core)
 
 from .choices import CaseStatus, CaseStep, ExemptionStatus, GapReason
 from .models import ExemptionGround
-
-
-class RocDateField(forms.DateField):
-    """A date typed as 2027-04-01 or in the ROC calendar as 116/04/01."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            try:
-                return parse_roc(str(value).strip())
-            except ValueError:
-                raise forms.ValidationError(
-                    _("Enter the date as 2027-04-01, or in the ROC calendar as 116/04/01.")
-                ) from None
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -67,7 +67,7 @@ class NewVersionForm(forms.Form):
 class LineForm(forms.ModelForm):
     target_regions = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Target counties"),
-        queryset=Region.objects.counties().order_by("code"),
+        queryset=Region.objects.counties(),
         required=False,
         help_text=gettext_lazy("Empty: nationwide."),
     )

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.pagination import KeysetPagination
+from core.api.params import refuse_unknown
 from core.api.viewsets import ScopedCreateListRetrieveUpdateViewSet
 from core.pii import can_see_full_id
 from core.scope import ensure_in_scope
@@ -24,6 +25,19 @@ class ReservistViewSet(ScopedCreateListRetrieveUpdateViewSet):
     serializer_class = ReservistSerializer
     filterset_class = ReservistFilter
     pagination_class = KeysetPagination
+
+    # Query parameters of the list besides its filters: the page's cursor and size, the renderer's format.
+    LIST_PARAMS = {"cursor", "page_size", "format"}
+
+    def initial(self, request, *args, **kwargs):
+        """A parameter the list does not understand is a 400 naming it (issue 18: `?nationalid=` must never
+        answer the first page of the whole registry); the detail takes none but `format`."""
+        super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            if self.action == "list":
+                refuse_unknown(request.query_params, set(self.filterset_class.base_filters) | self.LIST_PARAMS)
+            elif self.action == "retrieve":
+                refuse_unknown(request.query_params, {"format"})
 
     def filter_queryset(self, queryset):
         """The FilterSet only when the query names one of its filters (building it deep-copies ten filters and

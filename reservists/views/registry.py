@@ -10,7 +10,6 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.generic import TemplateView, View
 from core import csvexport, searchtokens
 from core.audit import log_pii_export, log_pii_view
 from core.choices import AuditAction
+from core.counting import match_count
 from core.memo import ProcessMemo
 from core.models import AuditEvent, Region
 from core.pii import can_see_full_id, mask_national_id
@@ -38,7 +38,7 @@ from ..models import PriorityGrant, Reservist, ResidenceMove, ServiceRecord
 
 # Other apps add sections to a reservist's page by shipping one of these templates (the mobilization app
 # shows its call-up decisions); each gets `reservist` in its context. Missing templates are skipped.
-DETAIL_SECTION_TEMPLATES = ["mobilization/_reservist_decisions.html"]
+DETAIL_SECTION_TEMPLATES = ["mobilization/_reservist_decisions.html", "civil_defense/_reservist_shelter.html"]
 
 
 def filtered_reservists(request, params=None):
@@ -62,7 +62,7 @@ _REFERENCE = ProcessMemo()
 def _counties() -> list:
     return _REFERENCE.get(
         ("counties", get_language()),
-        lambda: [(c.code, c.name) for c in Region.objects.counties().order_by("code")],
+        lambda: [(c.code, c.name) for c in Region.objects.counties()],
     )
 
 
@@ -121,19 +121,23 @@ def filter_selects(get) -> dict:
     return {"county": mark_safe(county), "choices": mark_safe(choices)}  # noqa: S308 (escaped above)
 
 
-def township_datalist(user) -> str:
-    """<option>s of the user's townships, built once per language and scope (the list never changes)."""
+def township_options(user, selected: str = "") -> str:
+    """<option>s of the user's townships for the township picker (core.widgets: searchable, 新北市板橋區, in the
+    official order), built once per language and scope, the chosen one marked selected."""
     scope = get_scope(user)
 
     def build():
-        townships = Region.objects.townships().filter(is_postal_area=False).select_related("parent").order_by("code")
+        townships = Region.objects.townships().filter(is_postal_area=False).select_related("parent")
         if not scope.nation:
             townships = townships.filter(id__in=scope.region_ids)
-        return str(format_html_join("", '<option value="{}">{}</option>', ((t.code, str(t)) for t in townships)))
+        return [
+            (t.code, escape(t.code), escape(str(t)), f'<option value="{escape(t.code)}">{escape(str(t))}</option>')
+            for t in townships
+        ]
 
     # The scope's own region ids in the key (not their hash: two scopes must never share a list).
-    key = ("townships-datalist", get_language(), "nation" if scope.nation else scope.region_ids)
-    return mark_safe(_REFERENCE.get(key, build))  # noqa: S308 (format_html_join escaped it)
+    key = ("townships-options", get_language(), "nation" if scope.nation else scope.region_ids)
+    return mark_safe(_options(_REFERENCE.get(key, build), selected))  # noqa: S308 (escaped in build)
 
 
 # Filters whose values may identify a person: POSTed and kept behind a search token (core.searchtokens).
@@ -155,16 +159,18 @@ def _choice_labels(choices) -> dict:
     )
 
 
-def list_rows_html(rows, list_url: str) -> str:
+def list_rows_html(rows, list_url: str, shelter_url: str | None = None) -> str:
     """The list's <tr>s, built in Python: the same markup as a template loop, at a tenth of its cost (a template
     resolves ~900 variables and autoescapes ~700 values for a page of 50). Every value is escaped here."""
     from core.templatetags.portal import _english, dual_date_html
 
     if not rows:
-        return f'<tr><td colspan="8">{escape(_("No reservists match."))}</td></tr>'
+        return f'<tr><td colspan="{9 if shelter_url else 8}">{escape(_("No reservists match."))}</td></tr>'
     category, branch, status = _choice_labels(Category), _choice_labels(Branch), _choice_labels(ReservistStatus)
     townships = township_labels()
     url, english = escape(list_url), _english()
+    assign = escape(_("Assign to a shelter"))
+    before, after = escape(shelter_url).rsplit("/0/", 1) if shelter_url else ("", "")
     out = []
     for r in rows:
         badge = "ok" if r.status == ReservistStatus.ACTIVE else "warn"
@@ -174,7 +180,9 @@ def list_rows_html(rows, list_url: str) -> str:
             f"<td>{escape(r.name)}</td><td>{category.get(r.category, '')}</td><td>{branch.get(r.branch, '')}</td>"
             f"<td>{escape(r.specialty)}</td><td>{retired}</td>"
             f"<td>{escape(townships.get(r.township_id, ''))}</td>"
-            f'<td><span class="badge {badge}">{status.get(r.status, "")}</span></td></tr>'
+            f'<td><span class="badge {badge}">{status.get(r.status, "")}</span></td>'
+            + (f'<td><a href="{before}/{r.pk}/{after}">{assign}</a></td>' if shelter_url else "")
+            + "</tr>"
         )
     return "\n".join(out)
 
@@ -216,22 +224,29 @@ class ReservistListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, queryset = filtered_reservists(self.request, self.params)
+        refused = filterset is not None and bool(filterset.form.errors)
+        matched = None if refused else match_count(queryset)
         rows, next_after = self.paginate_keyset(
             queryset.values_list(*ListRow._fields[1:], "pk"), pk=lambda row: row[-1]
         )
         rows = [ListRow(row[-1], *row[:-1]) for row in rows]
         list_url = reverse("reservists:list")
         user = self.request.user
+        # "Assign to a shelter" on each row for who may (civil defense, Art. 24): the URL with 0 for the id.
+        can_shelter = user.has_perms(["civil_defense.add_shelterassignment", "civil_defense.view_shelter"])
+        shelter_url = reverse("civil_defense:reservist-shelter", args=[0]) if can_shelter else None
         get = self.params
         context.update(
             filterset=filterset,
             filter_errors=list(filterset.form.errors.items()) if filterset is not None else [],
             filter_values={name: get.get(name, "") for name in FILTER_INPUTS},
             filter_selects=filter_selects(get),
-            township_datalist=township_datalist(user),
+            township_options=township_options(user, get.get("township", "")),
             list_url=list_url,
             reservists=rows,
-            rows_html=mark_safe(list_rows_html(rows, list_url)),  # noqa: S308 (every value escaped above)
+            matched=matched,
+            rows_html=mark_safe(list_rows_html(rows, list_url, shelter_url)),  # noqa: S308 (escaped)
+            can_shelter=can_shelter,
             next_after=next_after,
             can_add=user.has_perm("reservists.add_reservist"),
             can_import=user.has_perm("reservists.add_reservist") or user.has_perm("reservists.add_servicerecord"),
