@@ -13,9 +13,8 @@ from django.views.generic import FormView
 from core.actions import available
 from core.importing import start_import, template_response
 from core.models import Job
-from core.scope import get_scoped_or_404
 from core.views import ScopedDetailView, ScopedListView
-from core.views.base import PortalPermissionMixin
+from core.views.base import PortalPermissionMixin, ScopedParentMixin
 
 from .. import services
 from ..choices import SurveyStatus
@@ -73,15 +72,12 @@ class SurveyDetailView(ScopedDetailView):
         return context
 
 
-class SurveyImportView(PortalPermissionMixin, FormView):
+class SurveyImportView(ScopedParentMixin, FormView):
     permission_required = SurveyImport.permission
     form_class = ImportForm
     template_name = "materiel/form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
-            self.survey = get_scoped_or_404(CountySurvey.objects, request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    parent_model = CountySurvey
+    parent_context_name = "survey"
 
     def form_valid(self, form):
         start_import(SurveyImport, self.request.user, form.cleaned_data["file"], params={"survey": self.survey.pk})

@@ -27,7 +27,7 @@ from core.importing import start_import, template_response
 from core.models import Job, Region
 from core.pii import mask_name
 from core.scope import get_scoped_or_404
-from core.views import PortalPermissionMixin, ScopedListView
+from core.views import PortalPermissionMixin, ScopedListView, ScopedParentMixin
 
 from .. import events
 from ..choices import Attendance, BatchStatus, NoticeStatus, PostponementKind, PostponementStatus
@@ -52,16 +52,16 @@ NO_SHOW_PAGE = 200
 VIEW_NOTICES = ["mobilization.view_calluporder", "mobilization.view_notice"]
 
 
-class OrderPageMixin(PortalPermissionMixin):
+class OrderPageMixin(ScopedParentMixin):
     """A page of one order's notices: the order must be in the user's area (else 404)."""
 
     permission_required = VIEW_NOTICES
     model = CallUpOrder  # the URL's pk is the order's (the scope walk in tests/ checks every such page)
+    parent_model = CallUpOrder
+    parent_context_name = "order"
 
     def get_order(self) -> CallUpOrder:
-        if not hasattr(self, "order"):
-            self.order = get_scoped_or_404(CallUpOrder.objects, self.request.user, pk=self.kwargs["pk"])
-        return self.order
+        return self.get_parent()
 
     def notices(self):
         return Notice.objects.for_user(self.request.user).filter(order=self.get_order())
