@@ -17,7 +17,7 @@ from core.actions import allowed
 from core.exceptions import TransitionRefused
 from core.models import Region
 from core.scope import get_scope, get_scoped_or_404
-from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedParentMixin, ScopedUpdateView
 from core.views.base import PortalPermissionMixin, save_in_scope, show_refusal
 
 from . import metrics, services
@@ -111,20 +111,11 @@ class AssetUpdateView(ScopedUpdateView):
         return reverse("cip:asset-detail", args=[self.object.pk])
 
 
-class AssetChildMixin(PortalPermissionMixin):
+class AssetChildMixin(ScopedParentMixin):
     """A page that adds something to one asset: the asset must be within the user's scope (else 404)."""
 
     template_name = "cip/form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
-            self.asset = get_scoped_or_404(Asset.objects, request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["asset"] = self.asset
-        return context
+    parent_model = Asset  # self.asset and {{ asset }}
 
     def get_success_url(self):
         return reverse("cip:asset-detail", args=[self.asset.pk])
@@ -243,17 +234,16 @@ class PlanUpdateView(ScopedUpdateView):
         return reverse("cip:plan-detail", args=[self.object.pk])
 
 
-class PlanUnitCreateView(PortalPermissionMixin, FormView):
+class PlanUnitCreateView(ScopedParentMixin, FormView):
     permission_required = "cip.add_planunit"
     form_class = PlanUnitForm
     template_name = "cip/form.html"
+    parent_model = ProtectionPlan
+    parent_context_name = "plan"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
-            self.plan = get_scoped_or_404(ProtectionPlan.objects, request.user, pk=kwargs["pk"])
-            if self.plan.status != PlanStatus.DRAFT:
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def check_parent(self, parent):
+        if parent.status != PlanStatus.DRAFT:
+            raise PermissionDenied
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -13,6 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from .choices import RegionLevel, Role
 from .models import Organisation, Profile, Region
+from .regions import region_by_code
 from .roles import NATIONWIDE_ROLES
 from .scope import NATION_PERM, ORGANISATION_PERM, REGION_PERM, clear_scope_cache
 
@@ -22,10 +23,10 @@ REGION_ROLES = {Role.MND_STAFF, Role.LOCAL_GOV, Role.TOWNSHIP_OFFICE}
 def resolve_regions(codes: list[str]) -> list[Region]:
     regions = []
     for code in codes:
-        try:
-            regions.append(Region.objects.get(code=code.strip().upper() if code.startswith(("tw", "TW")) else code))
-        except Region.DoesNotExist as exc:
-            raise ValidationError(_("Unknown region code: %(code)s") % {"code": code}) from exc
+        region = region_by_code(code)
+        if region is None:
+            raise ValidationError(_("Unknown region code: %(code)s") % {"code": code})
+        regions.append(region)
     return regions
 
 

@@ -30,14 +30,16 @@ class TimeStampedModel(AuditedModel):
 
 class DecisionRecord(models.Model):
     """Who decided a request (approved or refused it), when, and what they said: the same three fields on every
-    model that records a decision. The decider is kept as a reference that outlives the account (set to NULL)."""
+    model that records a decision (call-up orders, annual programmes, postponements, residence moves, shelter
+    releases). The decider is PROTECTed: an account that decided something is deactivated, never deleted, so a
+    decision never loses who took it."""
 
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from .memo import ProcessMemo
+
 DATA = Path(__file__).resolve().parent / "data"
 POSTAL_AREAS = {"290", "817", "819"}  # 釣魚臺列嶼, 東沙群島, 南沙群島: postal areas, not townships
 
@@ -94,6 +96,8 @@ def load_regions(Region=None) -> int:
         Region.objects.bulk_create(new)
         changed += len(new)
         changed += set_positions(Region)
+    if changed:
+        clear_code_cache()
     return changed
 
 
@@ -102,3 +106,75 @@ def ensure_regions() -> None:
 
     if Region.objects.count() < len(read_counties()) + len(read_townships()):
         load_regions()
+
+
+# ----- a region by its public code -------------------------------------------------------------------------------
+# The one place where a township's code (its zipcode, 220) or a county's ISO code (TW-NWT) becomes a region. Regions
+# are reference data loaded from core/data, so code -> id is read once per process and kept (core.memo); a lookup by
+# code costs no query after the first. Imports, filters, forms and commands of every app call these.
+
+_CODES = ProcessMemo()
+
+
+def clear_code_cache() -> None:
+    _CODES.clear()
+
+
+def township_ids() -> dict[str, int]:
+    """Every township's code -> id (a fresh dict the caller may keep)."""
+    from .models import Region
+
+    return dict(_CODES.get("townships", lambda: dict(Region.objects.townships().values_list("code", "id"))))
+
+
+def township_id(code: str | None) -> int | None:
+    """A township's id by its code (220, 300-east), None for an unknown code."""
+    if not code:
+        return None
+    from .models import Region
+
+    ids = _CODES.get("townships", lambda: dict(Region.objects.townships().values_list("code", "id")))
+    return ids.get(str(code).strip())
+
+
+def county_township_ids(code: str) -> list[int]:
+    """The township ids of a county by its ISO code, any case ([0], matching nothing, for an unknown county)."""
+    from .models import Region
+
+    code = normalise_code(code)
+    ids = _CODES.get(
+        ("county-townships", code),
+        lambda: list(Region.objects.filter(parent__code=code, level="township").values_list("id", flat=True)),
+    )
+    return list(ids) or [0]
+
+
+def normalise_code(code: str) -> str:
+    """A region code as stored: ISO county codes upper-case (tw-nwt -> TW-NWT), township codes as given."""
+    code = str(code).strip()
+    return code.upper() if code[:3].lower() == "tw-" else code
+
+
+def township_for(value: str | int | None, by_id: bool = True):
+    """The township (a Region) with code `value` (220) or, if `by_id` and no code matches, with id `value`."""
+    from .models import Region
+
+    if value in (None, ""):
+        return None
+    pk = township_id(str(value))
+    if pk is None and by_id and str(value).strip().isdigit():
+        pk = int(str(value).strip())
+    if pk is None:
+        return None
+    return Region.objects.filter(pk=pk, level="township").select_related("parent").first()
+
+
+def region_by_code(code: str):
+    """The county (TW-NWT, any case) or township (220) with this code; None if there is none."""
+    from .models import Region
+
+    code = normalise_code(code)
+    pk = township_id(code)
+    if pk is not None:
+        return Region.objects.select_related("parent").get(pk=pk)
+    return Region.objects.filter(code=code).select_related("parent").first()

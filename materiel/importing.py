@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from core import events as core_events
 from core.importing import Column, Importer, RowError, choice_parser, copy_rows, parse_date, temp_table_like
-from core.models import Organisation, Region
+from core.models import Organisation
 from core.pii import normalise_national_id, validate_national_id
+from core.regions import county_township_ids, township_ids
 
 from . import events
 from .choices import Condition, SurveyStatus
@@ -184,7 +185,8 @@ class SurveyImport(Importer):
         if len(rows) > MAX_ROWS:
             yield RowError(0, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS})
             return
-        townships = dict(Region.objects.filter(parent=survey.county).values_list("code", "pk"))
+        in_county = set(county_township_ids(survey.county.code))
+        townships = {code: pk for code, pk in township_ids().items() if pk in in_county}
         organisation_codes = {r.values["owner_organisation"] for r in rows if r.values["owner_organisation"]}
         organisations = dict(Organisation.objects.filter(code__in=organisation_codes).values_list("code", "pk"))
         township_label = self.column_label("township")

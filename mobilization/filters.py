@@ -12,20 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.models import Region
+from core.regions import township_for  # noqa: F401  (a township by code or id: once, in core)
 
 from .choices import Attendance, Decision, MobilizationType, NoticeStatus, OrderStatus
 from .models import CallUpOrder, Candidate, Notice
 
 NOT_RECORDED = "none"
-
-
-def township_for(value: str) -> Region | None:
-    """A township by its code (zipcode such as 220) or its id."""
-    region = Region.objects.filter(code=value, level="township").first()
-    if region is None and value.isdigit():
-        region = Region.objects.filter(pk=int(value), level="township").first()
-    return region
 
 
 class TownshipField(forms.CharField):

@@ -13,9 +13,9 @@ from core.audit import log_event
 from core.choices import AuditAction
 from core.dates import parse_date_input
 from core.filters import ScopedFilterSet
-from core.memo import ProcessMemo
 from core.models import Region
 from core.pii import can_see_full_id, mask_national_id, normalise_national_id
+from core.regions import county_township_ids, township_id
 from core.scope import UserScope, get_scope
 
 from .choices import Branch, Category, ReservistStatus
@@ -37,23 +37,7 @@ def _townships(request):
     return queryset if request is None else queryset.for_user(request.user)
 
 
-# Region ids by code: reference data, kept for the process's life (core.memo).
-_REGION_IDS = ProcessMemo()
-
-
-def county_township_ids(code: str) -> list[int]:
-    """The township ids of a county ([0], matching nothing, for an unknown county)."""
-    ids = _REGION_IDS.get(
-        ("county-townships", code),
-        lambda: list(Region.objects.filter(parent__code=code, level="township").values_list("id", flat=True)),
-    )
-    return ids or [0]
-
-
-def township_id(code: str) -> int | None:
-    """A township's id by its code, None for an unknown code."""
-    ids = _REGION_IDS.get("township-ids", lambda: dict(Region.objects.townships().values_list("code", "id")))
-    return ids.get(code)
+# Region ids by code: once, in core.regions (kept for the process's life).
 
 
 class TownshipCodeField(django_filters.fields.ModelChoiceField):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.importing import Column, Importer, RowError, choice_parser, copy_rows, parse_date, parse_int, temp_table_like
-from core.models import Region
 from core.pii import normalise_national_id, validate_national_id
+from core.regions import township_ids
 from core.scope import OutOfScope, get_scope
 
 from .choices import Branch, Category, MobilizationType, ReservistStatus, ServiceSource
@@ -115,10 +115,8 @@ class ReservistImport(RegistryImporter):
 
     def __init__(self, user=None, params=None):
         super().__init__(user, params)
-        townships = Region.objects.townships()
-        if not self.scope.nation:
-            townships = townships.filter(id__in=self.scope.region_ids)
-        self.townships = dict(townships.values_list("code", "id"))
+        mine = None if self.scope.nation else set(self.scope.region_ids)
+        self.townships = {code: pk for code, pk in township_ids().items() if mine is None or pk in mine}
         units = ReserveUnit.objects.for_user(user) if user is not None else ReserveUnit.objects.all()
         self.units = dict(units.values_list("code", "id"))
 

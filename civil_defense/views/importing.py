@@ -1,54 +1,30 @@
 """Roster import pages: upload, then the job's result with every row error listed."""
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
-from core.importing import start_import, template_response
-from core.models import Job
+from core.importing import template_response
+from core.views.importing import ScopedImportView
 
 from ..forms import ImportForm
 from ..importing import RosterImport
 from ..models import Team
-from .common import portal_view, scoped
+from .common import portal_view
 
 
-@portal_view("civil_defense.view_team", "civil_defense.add_member")
-def roster_import(request, pk):
-    team = scoped(Team, request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = start_import(RosterImport, request.user, form.cleaned_data["file"], params={"team": team.pk})
-        return redirect("civil_defense:roster-import-result", pk=team.pk, job_id=job.pk)
-    return render(
-        request,
-        "civil_defense/roster_import.html",
-        {"team": team, "form": form, "columns": RosterImport.columns},
-        status=400 if request.method == "POST" else 200,
-    )
+class RosterImportView(ScopedImportView):
+    """/teams/<pk>/import/ and its result page /teams/<pk>/import/<job_id>/ (core.views.importing)."""
+
+    permission_required = ["civil_defense.view_team", "civil_defense.add_member"]
+    importer = RosterImport
+    parent_model = Team
+    parent_param = "team"
+    form_class = ImportForm
+    template_name = "civil_defense/roster_import.html"
+    result_url_name = "civil_defense:roster-import-result"
 
 
-@portal_view("civil_defense.view_team", "civil_defense.add_member", methods=("GET",))
-def roster_import_result(request, pk, job_id):
-    team = scoped(Team, request, pk)
-    job = Job.objects.filter(pk=job_id, created_by=request.user, kind=RosterImport.kind, params__team=team.pk).first()
-    if job is None:
-        raise Http404
-    if job.status == "succeeded":
-        messages.success(request, job.message or _("Imported."))
-    return render(
-        request,
-        "civil_defense/roster_import.html",
-        {
-            "team": team,
-            "form": ImportForm(),
-            "columns": RosterImport.columns,
-            "job": job,
-            "errors": (job.result or {}).get("errors", []),
-            "error_count": (job.result or {}).get("error_count", 0),
-        },
-    )
+roster_import = RosterImportView.as_view()
+roster_import_result = RosterImportView.as_view()
 
 
 @portal_view("civil_defense.view_team", methods=("GET",))

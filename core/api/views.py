@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from core.filters import ScopedFilterSet
 from core.models import Job, Region
 
+from .params import StrictQueryMixin
 from .serializers import JobSerializer, RegionSerializer
 from .viewsets import ScopedReadOnlyViewSet
 
@@ -33,7 +34,7 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     pagination_class = None
 
 
-class JobViewSet(viewsets.ReadOnlyModelViewSet):
+class JobViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Background jobs: a user sees the jobs they started; nationwide roles with view permission see all."""
 
     serializer_class = JobSerializer

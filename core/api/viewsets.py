@@ -8,11 +8,13 @@ from rest_framework.renderers import JSONRenderer
 
 from core.scope import ensure_in_scope
 
+from .params import StrictQueryMixin
 from .permissions import ModelPermissions
 
 
-class ScopedQuerysetMixin:
-    """`queryset` is restricted to the user's scope: out-of-scope objects are 404, never listed or counted."""
+class ScopedQuerysetMixin(StrictQueryMixin):
+    """`queryset` is restricted to the user's scope: out-of-scope objects are 404, never listed or counted.
+    Query parameters the operation does not document are refused (core.api.params.StrictQueryMixin)."""
 
     permission_classes = [IsAuthenticated, ModelPermissions]
 

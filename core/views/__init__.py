@@ -5,6 +5,7 @@ from .base import (  # noqa: F401
     ScopedDetailView,
     ScopedListView,
     ScopedObjectMixin,
+    ScopedParentMixin,
     ScopedUpdateView,
     add_form_errors,
     save_in_scope,

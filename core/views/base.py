@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from core.scope import OutOfScope, ensure_in_scope
+from core.scope import OutOfScope, ensure_in_scope, get_scoped_or_404
 
 
 def add_form_errors(form, exc: ValidationError) -> None:
@@ -75,6 +75,53 @@ class PortalPermissionMixin:
         if not request.user.has_perms(self.get_permission_required()):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedParentMixin(PortalPermissionMixin):
+    """A page under one parent object (a team's roster import, an order's notices, an exercise's findings): the
+    parent comes from the user's scope, else 404. It is loaded once, after login and permission are checked, so a
+    user without the permission gets 403 and never learns whether the parent exists.
+
+    `parent_model`, the URL kwarg holding its id (`parent_url_kwarg`), the name it has on the view and in the
+    template (`parent_context_name`, default the model's name: `self.team`, `{{ team }}`), an optional permission
+    for `for_user(user, perm)` and `check_parent(parent)` to refuse a parent in the wrong state (raise)."""
+
+    parent_model = None
+    parent_url_kwarg = "pk"
+    parent_context_name: str | None = None
+    parent_permission: str | None = None
+
+    def get_parent_context_name(self) -> str:
+        return self.parent_context_name or self.parent_model._meta.model_name
+
+    def get_parent_queryset(self):
+        return self.parent_model._default_manager.all()
+
+    def check_parent(self, parent) -> None:
+        """Raise (PermissionDenied, Http404) to refuse a parent the page cannot work on."""
+
+    def get_parent(self):
+        if not hasattr(self, "_scoped_parent"):
+            parent = get_scoped_or_404(
+                self.get_parent_queryset(),
+                self.request.user,
+                self.parent_permission,
+                pk=self.kwargs[self.parent_url_kwarg],
+            )
+            self.check_parent(parent)
+            self._scoped_parent = parent
+            setattr(self, self.get_parent_context_name(), parent)
+        return self._scoped_parent
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
+            self.get_parent()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault(self.get_parent_context_name(), self.get_parent())
+        return context
 
 
 class ScopedQuerysetMixin:

@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from core.exceptions import TransitionRefused
-from core.views import PortalPermissionMixin, save_in_scope, show_refusal
+from core.views import ScopedParentMixin, save_in_scope, show_refusal
 
 from ..models import Exercise
 
@@ -13,17 +12,16 @@ from ..models import Exercise
 refuse = show_refusal
 
 
-class ExerciseChildFormView(PortalPermissionMixin, FormView):
+class ExerciseChildFormView(ScopedParentMixin, FormView):
     """A form that adds something to one exercise within the user's scope (out of scope -> 404)."""
 
     template_name = "exercises/form.html"
     title = ""
     require_editable = True
+    parent_model = Exercise  # self.exercise, from the user's scope (core.views.ScopedParentMixin)
 
     def get_exercise(self) -> Exercise:
-        if not hasattr(self, "exercise"):
-            self.exercise = get_object_or_404(Exercise.objects.for_user(self.request.user), pk=self.kwargs["pk"])
-        return self.exercise
+        return self.get_parent()
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

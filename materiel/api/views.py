@@ -12,7 +12,6 @@ from rest_framework.pagination import BasePagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from core.api.params import refuse_unknown
 from core.api.serializers import JobSerializer
 from core.api.viewsets import (
     ScopedCreateListRetrieveUpdateViewSet,
@@ -44,8 +43,6 @@ from .serializers import (
     ShortfallSerializer,
 )
 
-PAGING_PARAMS = {"page", "page_size", "cursor", "format", "after"}
-
 
 class ResourcePagination(BasePagination):
     """Newest first, `?after=<id>` for the next page (materiel.paging): no count, no offset, and a county's
@@ -53,6 +50,7 @@ class ResourcePagination(BasePagination):
 
     page_size = 50
     max_page_size = 500
+    query_params = ("after", "page_size")  # understood by core.api.params.StrictQueryMixin
 
     def paginate_queryset(self, queryset, request, view=None):
         from django.utils.datastructures import MultiValueDictKeyError  # noqa: F401
@@ -82,18 +80,6 @@ class ResourcePagination(BasePagination):
         }
 
 
-class StrictParamsMixin:
-    """Refuse query parameters that are neither filters nor paging."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        known = set(PAGING_PARAMS)
-        filterset_class = getattr(self, "filterset_class", None)
-        if filterset_class is not None and self.action == "list":
-            known |= set(filterset_class.base_filters)
-        refuse_unknown(request.query_params, known)
-
-
 class ActionMixin:
     """POST endpoints that run one `core.actions.Action` on the scoped object."""
 
@@ -116,7 +102,7 @@ class ActionMixin:
         return super().get_permissions()
 
 
-class KindViewSet(StrictParamsMixin, ScopedReadOnlyViewSet):
+class KindViewSet(ScopedReadOnlyViewSet):
     """Kinds of resources by sector, with the capacity attributes each class records."""
 
     queryset = Kind.objects.order_by("sort_order", "code")
@@ -124,7 +110,7 @@ class KindViewSet(StrictParamsMixin, ScopedReadOnlyViewSet):
     pagination_class = None
 
 
-class ResourceViewSet(StrictParamsMixin, ScopedCreateListRetrieveUpdateViewSet):
+class ResourceViewSet(ScopedCreateListRetrieveUpdateViewSet):
     """The registry: a county sees and edits its own resources, an agency its organisation's, MND all.
 
     Newest first, with keyset pagination (`cursor`): no count over the national registry."""
@@ -143,7 +129,7 @@ class ResourceViewSet(StrictParamsMixin, ScopedCreateListRetrieveUpdateViewSet):
     pagination_class = ResourcePagination
 
 
-class SurveyViewSet(StrictParamsMixin, ActionMixin, ScopedReadOnlyViewSet):
+class SurveyViewSet(ActionMixin, ScopedReadOnlyViewSet):
     """County surveys of the annual capacity survey, with the change since last year."""
 
     queryset = CountySurvey.objects.select_related("cycle", "county").order_by("-cycle__year", "county__code")
@@ -187,7 +173,7 @@ class SurveyViewSet(StrictParamsMixin, ActionMixin, ScopedReadOnlyViewSet):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class RequirementViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetrieveUpdateViewSet):
+class RequirementViewSet(ActionMixin, ScopedCreateListRetrieveUpdateViewSet):
     """What units need. `match` proposes resources nearest first; `confirm` holds them; `shortfall` sums up."""
 
     queryset = (
@@ -232,7 +218,7 @@ class RequirementViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetriev
         return Response(ShortfallSerializer(rows, many=True).data)
 
 
-class RequisitionViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetrieveUpdateViewSet):
+class RequisitionViewSet(ActionMixin, ScopedCreateListRetrieveUpdateViewSet):
     """Requisition orders: drafted from a requirement's confirmed allocations, submitted, approved by another
     person, issued as notices once. Issuing waits until each conflict is resolved or accepted."""
 
@@ -307,7 +293,6 @@ class RequisitionViewSet(StrictParamsMixin, ActionMixin, ScopedCreateListRetriev
 
 
 class RequisitionNoticeViewSet(
-    StrictParamsMixin,
     ActionMixin,
     ScopedQuerysetMixin,
     mixins.ListModelMixin,

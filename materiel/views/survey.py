@@ -4,18 +4,18 @@ since last year, and the steps submit / accept / return."""
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from core.actions import available
-from core.importing import start_import, template_response
+from core.importing import template_response
 from core.models import Job
-from core.scope import get_scoped_or_404
 from core.views import ScopedDetailView, ScopedListView
 from core.views.base import PortalPermissionMixin
+from core.views.importing import ScopedImportView
 
 from .. import services
 from ..choices import SurveyStatus
@@ -73,20 +73,21 @@ class SurveyDetailView(ScopedDetailView):
         return context
 
 
-class SurveyImportView(PortalPermissionMixin, FormView):
+class SurveyImportView(ScopedImportView):
+    """Upload a county's survey file; the job's result is shown on the survey's page (core.views.importing)."""
+
     permission_required = SurveyImport.permission
-    form_class = ImportForm
     template_name = "materiel/form.html"
+    importer = SurveyImport
+    parent_model = CountySurvey
+    parent_context_name = "survey"
+    parent_param = "survey"
+    form_class = ImportForm
+    invalid_status = 200  # as the page's other forms
+    started_message = gettext_lazy("The file is being checked; nothing is written unless every row is right.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
-            self.survey = get_scoped_or_404(CountySurvey.objects, request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        start_import(SurveyImport, self.request.user, form.cleaned_data["file"], params={"survey": self.survey.pk})
-        messages.info(self.request, _("The file is being checked; nothing is written unless every row is right."))
-        return redirect("materiel:survey-detail", self.survey.pk)
+    def get_success_url(self, job):
+        return reverse("materiel:survey-detail", args=[self.survey.pk])
 
 
 def survey_template(request, fmt):

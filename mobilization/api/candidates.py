@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import CountedPagination
+from core.api.params import StrictQueryMixin
 from core.api.permissions import perm_class
 from reservists.models import Reservist
 
@@ -17,7 +18,7 @@ from ..models import CallUpOrder, Candidate
 from .serializers import EligibilityRequestSerializer, EligibilityResponseSerializer
 
 
-class EligibilityView(APIView):
+class EligibilityView(StrictQueryMixin, APIView):
     """The one-person rules engine: decision, every reason with its article, and the policy version used."""
 
     permission_classes = [IsAuthenticated, perm_class("mobilization.check_eligibility")]

@@ -10,13 +10,14 @@ POST .../deliver/, .../acknowledge/, .../attendance/, .../postpone/.
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.pagination import CountedPagination
+from core.api.params import StrictQueryMixin
 from core.api.permissions import perm_class
 from core.events import record
 
@@ -46,7 +47,10 @@ FILTER_PARAMS = [
 ]
 
 
-class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("order", int, description="the order's id"), *FILTER_PARAMS])
+)
+class NoticeViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Notices of the user's area. Writes are the actions below; each one is a guarded workflow step."""
 
     permission_classes = [IsAuthenticated, perm_class("mobilization.view_notice")]
@@ -132,7 +136,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(PostponementSerializer(postponement).data, status=status.HTTP_201_CREATED)
 
 
-class PostponementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PostponementViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Art. 31 postponements of the user's area; the MND responsible unit approves or refuses requests."""
 
     serializer_class = PostponementSerializer

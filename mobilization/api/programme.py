@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.params import refuse_unknown
+from core.api.params import StrictQueryMixin
 from core.api.permissions import perm_class
 from core.api.serializers import RegionCodeField
 from core.api.viewsets import ScopedQuerysetMixin
 from core.scope import get_scope
 
+from ..choices import ProgrammeStatus
 from ..models import AnnualProgramme, CallUpOrder, Notice, ProgrammeLine, RotationLeave
 from ..services import leave as leave_rules
 from ..services import programme as services
@@ -96,6 +97,14 @@ class ProgrammeApprovalSerializer(ProgrammeDecisionSerializer):
     approved_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="the programme's year (2027)"),
+            OpenApiParameter("status", str, enum=ProgrammeStatus.values),
+        ]
+    )
+)
 class ProgrammeViewSet(
     ScopedQuerysetMixin,
     mixins.CreateModelMixin,
@@ -109,10 +118,6 @@ class ProgrammeViewSet(
     queryset = AnnualProgramme.objects.all()
     serializer_class = ProgrammeSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-
-    def list(self, request, *args, **kwargs):
-        refuse_unknown(request.query_params, {"year", "status", "page"})
-        return super().list(request, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -162,7 +167,6 @@ class ProgrammeViewSet(
     def lines(self, request, pk=None):
         programme = self.get_object()
         if request.method == "GET":
-            refuse_unknown(request.query_params, set())
             lines = services.with_figures(
                 programme.lines.for_user(request.user).prefetch_related("target_regions").order_by("period", "key")
             )
@@ -193,7 +197,6 @@ class ProgrammeViewSet(
 
     @action(detail=True, methods=["get"], permission_classes=VIEW)
     def progress(self, request, pk=None):
-        refuse_unknown(request.query_params, set())
         return Response(programme_progress(self.get_object(), get_scope(request.user)))
 
 
@@ -223,7 +226,7 @@ class LeaveSerializer(serializers.ModelSerializer):
         return (leave.period.upper - datetime.timedelta(days=1)).isoformat()
 
 
-class OrderLeaveView(APIView):
+class OrderLeaveView(StrictQueryMixin, APIView):
     """Rotation leave of an order in progress (Art. 32): GET the roster (filters `unit`, `day`), POST a leave.
     A leave the rules refuse answers 400 with `reasons`, each citing article 32."""
 
@@ -237,7 +240,6 @@ class OrderLeaveView(APIView):
         responses={200: LeaveSerializer(many=True)},
     )
     def get(self, request, pk):
-        refuse_unknown(request.query_params, {"unit", "day"})
         order = self._order(request, pk)
         leaves = RotationLeave.objects.for_user(request.user).filter(order=order).select_related("notice")
         if request.query_params.get("unit"):

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from core import downloads, events
 from core.api.pagination import CountedPagination
+from core.api.params import StrictQueryMixin
 from core.api.permissions import ModelPermissions, perm_class
 from core.api.serializers import JobSerializer
 from core.models import Region
@@ -361,7 +362,7 @@ EXEMPTION_FILTERS = [
 ]
 
 
-class ExemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ExemptionViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Exemptions of the user's area; the MND responsible unit approves or refuses requests."""
 
     serializer_class = ExemptionSerializer
@@ -429,7 +430,7 @@ def serve_document(request, document: ExemptionDocument):
     return response
 
 
-class GroundViewSet(viewsets.ModelViewSet):
+class GroundViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     """The grounds of exemption, kept by mnd_admin (everyone who handles notices reads them)."""
 
     serializer_class = GroundSerializer
@@ -581,7 +582,7 @@ def yield_payload(user, order) -> dict:
     }
 
 
-class OrderYieldView(APIView):
+class OrderYieldView(StrictQueryMixin, APIView):
     permission_classes = [IsAuthenticated, perm_class("mobilization.view_orderyield")]
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
@@ -593,7 +594,7 @@ class OrderYieldView(APIView):
 # ----- changes -------------------------------------------------------------------------------------
 
 
-class ChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ChangeViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Recalls and corrections; an approver who did not propose one approves (starting its job) or refuses."""
 
     serializer_class = ChangeSerializer
@@ -633,7 +634,7 @@ class ChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 # ----- no-show cases -------------------------------------------------------------------------------
 
 
-class NoShowCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NoShowCaseViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """No-show cases of the user's area (a county sees its townships'), with their steps."""
 
     serializer_class = NoShowCaseSerializer

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditedModel, Region, TimeStampedModel
+from core.models import AuditedModel, DecisionRecord, Region, TimeStampedModel
 from core.pii import mask_name
 from core.scope import ScopedQuerySet
 from core.storage import random_key
@@ -154,7 +154,7 @@ class NoticeBatch(models.Model):
         return f"{self.order_id}/{self.township_id}/{self.part}"
 
 
-class Postponement(TimeStampedModel):
+class Postponement(DecisionRecord, TimeStampedModel):
     """An Art. 31 postponement: illness or a major personal event, at most three days."""
 
     notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="postponements")
@@ -169,16 +169,6 @@ class Postponement(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "notice__township"

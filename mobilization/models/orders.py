@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Job, Region, TimeStampedModel
+from core.models import DecisionRecord, Job, Region, TimeStampedModel
 from core.scope import ScopedQuerySet
 from reservists.choices import Branch, Category, MobilizationType
 
@@ -21,7 +21,7 @@ class CallUpOrderQuerySet(ScopedQuerySet):
     pass
 
 
-class CallUpOrder(TimeStampedModel):
+class CallUpOrder(DecisionRecord, TimeStampedModel):
     """A call-up order (召集令 programme) from draft through selection and approval to issuing."""
 
     mobilization_type = models.CharField(_("mobilization type"), max_length=20, choices=MobilizationType.choices)
@@ -90,16 +90,6 @@ class CallUpOrder(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # What the drafter tells the approver when submitting (shown on the approval page; also the event's note).
     submission_comment = models.TextField(_("submission comment"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
     policy = models.ForeignKey(
         RulePolicy, verbose_name=_("policy version used"), null=True, blank=True, on_delete=models.PROTECT
     )

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Region, TimeStampedModel
+from core.models import DecisionRecord, Region, TimeStampedModel
 from core.scope import ScopedQuerySet
 from reservists.choices import Branch, MobilizationType
 
@@ -27,7 +27,7 @@ class AnnualProgrammeQuerySet(ScopedQuerySet):
         return self.filter(year=year, status=ProgrammeStatus.APPROVED).order_by("-version").first()
 
 
-class AnnualProgramme(TimeStampedModel):
+class AnnualProgramme(DecisionRecord, TimeStampedModel):
     """One version of a year's call-up programme (年度計畫)."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1950)])
@@ -54,16 +54,6 @@ class AnnualProgramme(TimeStampedModel):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submission_comment = models.TextField(_("submission comment"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
 
     objects = AnnualProgrammeQuerySet.as_manager()
 

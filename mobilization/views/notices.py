@@ -24,11 +24,12 @@ from core import csvexport, downloads
 from core.actions import available
 from core.events import record
 from core.exceptions import TransitionRefused
-from core.importing import start_import, template_response
-from core.models import Job, Region
+from core.importing import template_response
+from core.models import Region
 from core.pii import mask_name
 from core.scope import get_scoped_or_404
-from core.views import PortalPermissionMixin, ScopedListView
+from core.views import PortalPermissionMixin, ScopedListView, ScopedParentMixin
+from core.views.importing import ScopedImportView
 
 from .. import events
 from ..choices import Attendance, BatchStatus, NoticeStatus, PostponementKind, PostponementStatus
@@ -53,16 +54,16 @@ NO_SHOW_PAGE = 200
 VIEW_NOTICES = ["mobilization.view_calluporder", "mobilization.view_notice"]
 
 
-class OrderPageMixin(PortalPermissionMixin):
+class OrderPageMixin(ScopedParentMixin):
     """A page of one order's notices: the order must be in the user's area (else 404)."""
 
     permission_required = VIEW_NOTICES
     model = CallUpOrder  # the URL's pk is the order's (the scope walk in tests/ checks every such page)
+    parent_model = CallUpOrder
+    parent_context_name = "order"
 
     def get_order(self) -> CallUpOrder:
-        if not hasattr(self, "order"):
-            self.order = get_scoped_or_404(CallUpOrder.objects, self.request.user, pk=self.kwargs["pk"])
-        return self.order
+        return self.get_parent()
 
     def notices(self):
         return Notice.objects.for_user(self.request.user).filter(order=self.get_order())
@@ -462,34 +463,17 @@ def batch_download(request, pk):
 # ----- report day: attendance upload ---------------------------------------------------------------
 
 
-class AttendanceUploadView(OrderPageMixin, TemplateView):
-    """Upload a CSV/XLSX of notice numbers and attendance; the whole file is checked before anything is saved."""
+class AttendanceUploadView(OrderPageMixin, ScopedImportView):
+    """Upload a CSV/XLSX of notice numbers and attendance; the whole file is checked before anything is saved
+    (the page and its result page: core.views.importing)."""
 
     permission_required = [*VIEW_NOTICES, "mobilization.record_attendance"]
     template_name = "mobilization/notices/attendance_upload.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", AttendanceUploadForm())
-        context["columns"] = AttendanceImport.columns
-        job_id = self.kwargs.get("job_id")
-        if job_id is not None:
-            job = Job.objects.filter(
-                pk=job_id, created_by=self.request.user, kind=AttendanceImport.kind, params__order=self.get_order().pk
-            ).first()
-            if job is None:
-                raise Http404
-            result = job.result or {}
-            context.update(job=job, errors=result.get("errors", []), error_count=result.get("error_count", 0))
-        return context
-
-    def post(self, request, pk):
-        order = self.get_order()
-        form = AttendanceUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        job = start_import(AttendanceImport, request.user, form.cleaned_data["file"], params={"order": order.pk})
-        return HttpResponseRedirect(reverse("mobilization:attendance-upload-result", args=[order.pk, job.pk]))
+    importer = AttendanceImport
+    parent_param = "order"
+    form_class = AttendanceUploadForm
+    result_url_name = "mobilization:attendance-upload-result"
+    success_message = False  # the result page says it in its card
 
 
 class AttendanceTemplateView(PortalPermissionMixin, View):

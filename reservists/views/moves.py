@@ -8,7 +8,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from core.actions import allowed
 from core.exceptions import TransitionRefused
-from core.views import KeysetListMixin, PortalPermissionMixin, add_form_errors, show_refusal
+from core.views import KeysetListMixin, PortalPermissionMixin, ScopedParentMixin, add_form_errors, show_refusal
 
 from ..actions import MOVE_DECISIONS
 from ..choices import MoveStatus
@@ -17,20 +17,14 @@ from ..models import Reservist, ResidenceMove
 from ..services import decide_residence_move, file_residence_move
 
 
-class MoveCreateView(PortalPermissionMixin, FormView):
+class MoveCreateView(ScopedParentMixin, FormView):
     permission_required = ["reservists.view_reservist", "reservists.add_residencemove"]
     form_class = ResidenceMoveForm
     template_name = "reservists/move_form.html"
+    parent_model = Reservist  # self.reservist and {{ reservist }}
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
-            self.reservist = get_object_or_404(
-                Reservist.objects.for_user(request.user).select_related("township__parent"), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(reservist=self.reservist, **kwargs)
+    def get_parent_queryset(self):
+        return Reservist.objects.select_related("township__parent")
 
     def form_valid(self, form):
         try:

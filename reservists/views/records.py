@@ -1,21 +1,16 @@
 """Adding a service record or a priority grant from a reservist's page."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from core.views import ScopedCreateView
+from core.views import ScopedCreateView, ScopedParentMixin
 
 from ..forms import PriorityGrantForm, ServiceRecordForm
 from ..models import PriorityGrant, Reservist, ServiceRecord
 
 
-class _ForReservist(ScopedCreateView):
+class _ForReservist(ScopedParentMixin, ScopedCreateView):
     template_name = "reservists/record_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
-            self.reservist = get_object_or_404(Reservist.objects.for_user(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    parent_model = Reservist  # self.reservist, from the user's scope
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import downloads
+from core.api.params import StrictQueryMixin, refuse_unknown
 from core.pii import mask_national_id
 from core.ratelimit import client_ip, hit
 
@@ -75,15 +76,6 @@ CONTACT = inline_serializer(
 FILES = {(200, "application/pdf"): BINARY, (200, "image/png"): BINARY, (200, "image/jpeg"): BINARY}
 
 
-def refuse_unknown(data, allowed: set[str]) -> None:
-    """400 for a body that is not an object, or for any parameter the endpoint does not understand."""
-    if not hasattr(data, "keys"):
-        raise serializers.ValidationError({"non_field_errors": [_("Send an object with named fields.")]})
-    unknown = sorted(set(data.keys()) - allowed)
-    if unknown:
-        raise serializers.ValidationError({k: [_("This parameter is not understood.")] for k in unknown})
-
-
 class IsReservist(BasePermission):
     """Only a reservist's own session: a staff account (even an administrator) is not a reservist here."""
 
@@ -91,7 +83,7 @@ class IsReservist(BasePermission):
         return isinstance(request.user, ReservistPrincipal)
 
 
-class SelfServiceView(APIView):
+class SelfServiceView(StrictQueryMixin, APIView):
     """A signed-in reservist only; `request.user.reservist` is the person."""
 
     authentication_classes = [ReservistAuthentication]
@@ -122,7 +114,7 @@ class SignInRequest(serializers.Serializer):
         return data
 
 
-class SignInView(APIView):
+class SignInView(StrictQueryMixin, APIView):
     """Step 1. Always 202 with the same body whether or not the details match anyone: `challenge` goes with the
     code to step 2 (it is also set as a cookie)."""
 
@@ -159,7 +151,7 @@ def verify_challenge(request, token: str, code: str):
     return session_token, principal
 
 
-class VerifyView(APIView):
+class VerifyView(StrictQueryMixin, APIView):
     """Step 2: the code (or, for the notice backend, the printed verification code). 200 with a bearer token
     (also set as the `my_session` cookie); 400 for a wrong, used, expired or locked code."""
 
@@ -210,7 +202,6 @@ class CallUpsView(SelfServiceView):
 
     @extend_schema(responses={200: OBJECT})
     def get(self, request):
-        refuse_unknown(request.query_params, set())
         person = self.person
         rows = [services.callup(n) for n in services.notices_of(person)]
         services.view_event(request.user, ss_events.CALLUPS_VIEWED, obj=person)
@@ -309,7 +300,6 @@ class ExemptView(SelfServiceView):
 class RequestsView(SelfServiceView):
     @extend_schema(responses={200: OBJECT})
     def get(self, request):
-        refuse_unknown(request.query_params, set())
         services.view_event(request.user, ss_events.REQUESTS_VIEWED, obj=self.person)
         return Response({"results": services.requests_of(self.person)})
 
