@@ -1,4 +1,5 @@
-"""The end of the call-up at scale, with a real Celery worker on Redis (mobilization/lifecycle).
+"""The end of the call-up at scale, with a real Celery worker on Redis (mobilization/services: replacement.py,
+changes.py, closing.py).
 
 Figures (targets from the issue):
 - 5,000 exemptions in one township (a disaster area) replaced from the rest of the county: from the decision to
@@ -242,9 +243,8 @@ def main():
 
     from core.accounts import provision_user
     from core.models import Region
-    from mobilization.lifecycle import changes, closing, exemptions
-    from mobilization.lifecycle.models import ExemptionGround, Gap, OrderChange
-    from mobilization.models import Notice
+    from mobilization.models import ExemptionGround, Gap, Notice, OrderChange
+    from mobilization.services import changes, closing, exemptions
 
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         print("   REDIS_URL is not set: the lifecycle bench needs a worker on Redis; skipped", flush=True)

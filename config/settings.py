@@ -342,6 +342,6 @@ NOTICE_DELIVERY_BACKENDS: dict = {}
 # password link works.
 ACCOUNT_DORMANT_DAYS = env_int("ACCOUNT_DORMANT_DAYS", 90)
 ACCOUNT_LINK_MINUTES = env_int("ACCOUNT_LINK_MINUTES", 30)
-# The end of a call-up (mobilization/lifecycle): the review period of a no-show case, the size of a document.
+# The end of a call-up (mobilization/services/closing.py): the review period of a no-show case, the size of a document.
 NO_SHOW_REVIEW_DAYS = env_int("NO_SHOW_REVIEW_DAYS", 60)
 EXEMPTION_DOCUMENT_MAX_BYTES = env_int("EXEMPTION_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)

@@ -28,10 +28,10 @@ class MobilizationConfig(AppConfig):
         worker_ready.connect(_resume_after_start, weak=False, dispatch_uid="mobilization-resume-issuing")
         from django.db.models.signals import post_migrate
 
-        from .lifecycle.grounds import ensure_grounds
+        from .services.grounds import ensure_grounds
 
         post_migrate.connect(ensure_grounds, sender=self, dispatch_uid="mobilization-exemption-grounds")
-        # Recalls, corrections and replacements resume the same way (see lifecycle/tasks.py).
+        # Recalls, corrections and replacements resume the same way (see tasks.py resume_lifecycle).
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "mobilization-resume-lifecycle", {"task": "mobilization.resume_lifecycle", "schedule": 120.0}
         )

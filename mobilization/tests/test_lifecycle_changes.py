@@ -9,10 +9,8 @@ from django.contrib.auth.models import Permission
 from core.choices import JobStatus
 from core.models import AuditEvent, Job
 from core.testing import api_client
-from mobilization.lifecycle import changes
-from mobilization.lifecycle.models import NoShowCase, OrderChange, OrderYield
-from mobilization.models import CallUpOrder, DeliveryMessage, Notice
-from mobilization.services import delivery
+from mobilization.models import CallUpOrder, DeliveryMessage, NoShowCase, Notice, OrderChange, OrderYield
+from mobilization.services import changes, delivery
 
 from .lifecycle_world import issued_order
 

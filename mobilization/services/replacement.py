@@ -26,14 +26,12 @@ from django.utils.translation import override
 from core import events, jobs
 from core.models import Region
 
-from ..choices import Channel, NoticeStatus
+from ..choices import Channel, GapStatus, NoticeStatus
 from ..events_lifecycle import NOTICE_REPLACED
-from ..models import Candidate, Notice
-from ..services import delivery
-from ..services.issuing import DEFAULT_REPORT_TIME, new_code, number_prefix
-from .choices import GapStatus
-from .common import LOCK_REPLACE, add_notice_events, xact_lock
-from .models import Gap
+from ..models import Candidate, Gap, Notice
+from . import delivery
+from .issuing import DEFAULT_REPORT_TIME, new_code, number_prefix
+from .lifecycle import LOCK_REPLACE, add_notice_events, xact_lock
 
 JOB_KIND = "mobilization.replace"
 # Up to this many gaps are filled in the request that opened them; more go to a job.

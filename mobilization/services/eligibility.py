@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy
 from core.actions import Action
 
 from .. import events_lifecycle as ev
-from ..choices import NoticeStatus, OrderStatus
+from ..choices import GapReason, NoticeStatus, OrderStatus
 from ..models import CallUpOrder, Notice
 from . import replacement
-from .choices import GapReason
-from .common import OPEN, add_notice_events
 from .exemptions import _alert, withdrawn_text
+from .lifecycle import OPEN, add_notice_events
 
 
 def turned_ineligible(order) -> dict[str, list[int]]:

@@ -26,13 +26,11 @@ from core.choices import JobStatus
 from core.models import Job, Region
 
 from .. import events_lifecycle as ev
-from ..choices import Channel, NoticeStatus, OrderStatus
-from ..models import CallUpOrder, Notice
-from ..services import delivery
-from ..services.notice_pdf import verify_url
-from .choices import ChangeKind, ChangeStatus, GapStatus
-from .common import LOCK_CHANGE, OPEN, order_live_refusals
-from .models import Exemption, Gap, OrderChange
+from ..choices import ChangeKind, ChangeStatus, Channel, GapStatus, NoticeStatus, OrderStatus
+from ..models import CallUpOrder, Exemption, Gap, Notice, OrderChange
+from . import delivery
+from .lifecycle import LOCK_CHANGE, OPEN, order_live_refusals
+from .notice_pdf import verify_url
 
 log = logging.getLogger(__name__)
 JOB_KIND = "mobilization.change"

@@ -9,7 +9,7 @@ from core.models import AuditedModel, BilingualNameMixin, Job, Region, TimeStamp
 from core.scope import ScopedQuerySet
 
 from .. import events_lifecycle  # noqa: F401  (the named events exist once the app is loaded)
-from .choices import CaseStatus, CaseStep, ChangeKind, ChangeStatus, ExemptionStatus, GapReason, GapStatus
+from ..choices import CaseStatus, CaseStep, ChangeKind, ChangeStatus, ExemptionStatus, GapReason, GapStatus
 
 
 def _order_scope(model, scope):
