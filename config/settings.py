@@ -338,6 +338,9 @@ PORTAL_PUBLIC_URL = env_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
 NOTICE_ISSUE_CHUNK = env_int("NOTICE_ISSUE_CHUNK", 5000)
 NOTICE_ISSUE_PAUSE = float(env_str("NOTICE_ISSUE_PAUSE", "0") or 0)
 NOTICE_DELIVERY_BACKENDS: dict = {}
+# Recalls, corrections and replacements: notices per transaction, and an optional pause between chunks.
+LIFECYCLE_CHUNK = env_int("LIFECYCLE_CHUNK", 10000)
+LIFECYCLE_PAUSE = float(env_str("LIFECYCLE_PAUSE", "0") or 0)
 # Account administration: days without a log-in before an account is deactivated, and how long a single-use
 # password link works.
 ACCOUNT_DORMANT_DAYS = env_int("ACCOUNT_DORMANT_DAYS", 90)

@@ -14,7 +14,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy, gettext_noop, override
 
 from core import events
 from core.actions import Action, ActionRefused, Check, Refusal
@@ -24,7 +24,7 @@ from ..choices import Channel, ExemptionStatus, GapReason, NoticeStatus, OrderSt
 from ..models import AreaExemption, CallUpOrder, Exemption, ExemptionDocument, ExemptionGround, Notice
 from . import delivery, replacement
 from .lifecycle import OPEN, add_notice_events, order_live_refusals, user_fields
-from .notice_pdf import verify_url
+from .notice_pdf import verify_link, verify_url
 
 MAX_DOCUMENTS = 5
 # What an uploaded document may be, told by its first bytes (never by its name or the browser's word).
@@ -93,19 +93,40 @@ def find_ground(code) -> ExemptionGround | None:
     return ExemptionGround.objects.filter(code=str(code or ""), active=True).first()
 
 
-def _alert(notices, text_for) -> None:
-    """SMS and e-mail to each person (the post goes with the township's next print batch)."""
+# What each person is told (SMS and e-mail), translated once per alert run and filled per notice.
+ALERT_TEXTS = {
+    "exempted": gettext_noop(
+        "Your call-up notice %(number)s no longer binds you: you are exempted from this call-up. See %(url)s"
+    ),
+    "withdrawn": gettext_noop("Your call-up notice %(number)s is withdrawn and no longer binds you. See %(url)s"),
+}
+
+
+def _alert(notice_ids, kind: str, *, living_only: bool = False) -> None:
+    """SMS and e-mail to each person (the post goes with the township's next print batch): one query for the
+    numbers, codes and contacts, the text translated once (thousands at once after a disaster area)."""
+    ids = list(notice_ids)
+    if not ids:
+        return
+    link = verify_link()
     messages = []
     with override("zh-hant"):
-        for notice in notices:
-            person = notice.reservist
-            text = text_for(notice)
-            if person.phone:
-                messages.append(delivery.OutgoingMessage(Channel.SMS, person.phone, text, notice_id=notice.pk))
-            if person.email:
-                subject = _("Call-up notice %(number)s") % {"number": notice.number}
+        text, subject = _(ALERT_TEXTS[kind]), _("Call-up notice %(number)s")
+    for start in range(0, len(ids), 10_000):
+        rows = Notice.objects.filter(pk__in=ids[start : start + 10_000])
+        if living_only:
+            rows = rows.exclude(reservist__status="deceased")
+        for pk, number, code, phone, email in rows.order_by("pk").values_list(
+            "pk", "number", "verification_code", "reservist__phone", "reservist__email"
+        ):
+            values = {"number": number, "url": link(code)}
+            if phone:
+                messages.append(delivery.OutgoingMessage(Channel.SMS, phone, text % values, notice_id=pk))
+            if email:
                 messages.append(
-                    delivery.OutgoingMessage(Channel.EMAIL, person.email, text, subject=subject, notice_id=notice.pk)
+                    delivery.OutgoingMessage(
+                        Channel.EMAIL, email, text % values, subject=subject % values, notice_id=pk
+                    )
                 )
     if messages:
         delivery.send(messages)
@@ -229,7 +250,7 @@ class GrantExemption(ExemptionInput, Action):
 def exempt_effect(user, notice, exemption, note: str) -> None:
     """After a notice became `exempted`: its history, the person told, the gap opened and filled."""
     add_notice_events([notice.pk], event="exempted", status=NoticeStatus.EXEMPTED, note=note, user=user)
-    _alert([Notice.objects.select_related("reservist").get(pk=notice.pk)], exempted_text)
+    _alert([notice.pk], "exempted")
     pending = replacement.open_gaps(notice.order, [notice.pk], GapReason.EXEMPTED, replace=exemption.replace)
     replacement.schedule(notice.order, pending, user)
 
@@ -357,7 +378,7 @@ class ReleaseNotice(Action):
     def effect(self, user, notice, note="", reason=None, replace=True, **params):
         add_notice_events([notice.pk], event=f"released.{reason}", status=NoticeStatus.WITHDRAWN, note=note, user=user)
         if reason != GapReason.UNDELIVERABLE:
-            _alert([Notice.objects.select_related("reservist").get(pk=notice.pk)], withdrawn_text)
+            _alert([notice.pk], "withdrawn")
         pending = replacement.open_gaps(notice.order, [notice.pk], reason, replace=replace)
         return replacement.schedule(notice.order, pending, user)
 
@@ -452,9 +473,7 @@ class ExemptArea(Action):
                 },
             )
         add_notice_events(ids, event="exempted.area", status=NoticeStatus.EXEMPTED, note=note, user=user)
-        for start in range(0, len(ids), 5000):
-            chunk = Notice.objects.filter(pk__in=ids[start : start + 5000]).select_related("reservist")
-            _alert(chunk, exempted_text)
+        _alert(ids, "exempted")
         quota_after = order.quota if replace else max(1, order.quota - len(ids))
         AreaExemption.objects.filter(pk=area.pk).update(exempted=len(ids), quota_after=quota_after)
         if not replace:
