@@ -90,7 +90,12 @@ def test_replacement_killed_half_way_resumes_and_calls_each_person_once(users, r
         halfway = gaps.filter(status="filled").count()
         assert 8 <= halfway < area.exempted, halfway
         worker = start_worker("replace-second", env=CHUNKED)
-        wait_for(lambda: not gaps.filter(status="pending").exists(), 180, "the resumed replacement")
+        wait_for(
+            lambda: Job.objects.filter(pk=area.job.pk, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]).exists(),
+            180,
+            "the resumed replacement",
+        )
+        assert not gaps.filter(status="pending").exists()
     finally:
         kill(worker)
     gaps = Gap.objects.filter(order=order)
