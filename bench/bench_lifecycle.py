@@ -318,6 +318,9 @@ def main():
         report("lifecycle.exempt_and_replace_s", elapsed, "s", f"< 10 s for 5,000 (load {loadavg()})")
         report("lifecycle.exempt_decision_in_process_s", decided, "s")
         if area.job is not None:
+            from core.models import Job
+
+            wait_for(lambda: Job.objects.get(pk=area.job.pk).finished_at is not None, 60, "the job's end")
             report("lifecycle.replace_job_in_worker_s", job_seconds(area.job.pk), "s")
 
         # 2. Recall of the whole order.

@@ -214,24 +214,27 @@ def _chunk(change: OrderChange, township_ids: list[int]) -> int:
             {"date": change.new_report_date, "time": change.new_report_time, "point": change.new_assembly_point}
         )
     with connection.cursor() as cursor:
-        # The chunk's ids first (locked, by the primary key), then one UPDATE by id: joining the UPDATE to a
-        # LIMITed CTE made the planner scan every notice of the order once per chunk.
-        cursor.execute(f"SELECT id FROM {table} WHERE {where} ORDER BY id LIMIT %(size)s FOR UPDATE", params)
+        # The chunk's ids first (by the primary key), then one UPDATE by id that checks the status again: joining
+        # the UPDATE to a LIMITed CTE made the planner scan every notice of the order once per chunk, and a
+        # separate FOR UPDATE wrote every row twice. A notice changed meanwhile (exempted, say) is left alone.
+        cursor.execute(f"SELECT id FROM {table} WHERE {where} ORDER BY id LIMIT %(size)s", params)
         params["ids"] = [row[0] for row in cursor.fetchall()]
         if not params["ids"]:
             return 0
         cursor.execute(
             f"""
-            UPDATE {table} n SET {setting} WHERE n.id = ANY(%(ids)s)
+            UPDATE {table} n SET {setting} FROM reservists_reservist r
+            WHERE n.id = ANY(%(ids)s) AND n.status = ANY(%(open)s) AND r.id = n.reservist_id
             RETURNING n.id, n.number, n.verification_code, n.report_date, n.report_time, n.assembly_point,
-                      n.status, (SELECT phone FROM reservists_reservist r WHERE r.id = n.reservist_id),
-                      (SELECT email FROM reservists_reservist r WHERE r.id = n.reservist_id)
+                      n.status, r.phone, r.email
             """,
             params,
         )
         rows = sorted(cursor.fetchall())
     if not rows:
-        return 0
+        # Every notice of this chunk changed meanwhile: move past them.
+        OrderChange.objects.filter(pk=change.pk).update(progress_id=max(params["ids"]))
+        return len(params["ids"])
     ids = [r[0] for r in rows]
     recall = change.kind == ChangeKind.RECALL
     _events(ids, change, recall)
@@ -242,7 +245,7 @@ def _chunk(change: OrderChange, township_ids: list[int]) -> int:
         Exemption.objects.filter(notice_id__in=ids, status="requested").update(
             status="refused", decision_comment=_("The notice was withdrawn by a recall."), decided_at=now
         )
-    OrderChange.objects.filter(pk=change.pk).update(progress_id=max(ids), affected=F("affected") + len(ids))
+    OrderChange.objects.filter(pk=change.pk).update(progress_id=max(params["ids"]), affected=F("affected") + len(ids))
     return len(ids)
 
 
