@@ -1,4 +1,5 @@
-"""The end of the call-up at scale, with a real Celery worker on Redis (mobilization/lifecycle).
+"""The end of the call-up at scale, with a real Celery worker on Redis (mobilization/services: replacement.py,
+changes.py, closing.py).
 
 Figures (targets from the issue):
 - 5,000 exemptions in one township (a disaster area) replaced from the rest of the county: from the decision to
@@ -18,7 +19,7 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -189,14 +190,23 @@ def make_order(user, suffix: str, *, report_date, called: int, candidates: int):
     return order
 
 
-def start_worker(name: str) -> subprocess.Popen:
-    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0"}
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2"]
-    command += ["--without-mingle", "--without-gossip", "--loglevel=WARNING", "-n", f"{name}@%h"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+def start_worker(name: str, env: dict | None = None) -> subprocess.Popen:
+    """A worker through the one harness (core/testing_workers.py), on the bench's database and settings, its log
+    in the temporary directory (a killed worker's traceback is not a figure)."""
+    from core.testing_workers import start_worker as harness_worker
+
+    log = open(Path(tempfile.gettempdir()) / f"bench-{name}.log", "w")  # noqa: SIM115  (written until it stops)
+    settings_module = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")
+    return harness_worker(name, settings_module=settings_module, concurrency=2, env=env, output=log)
 
 
 def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    """SIGTERM (a clean stop) or SIGKILL (a host that dies) to the worker's whole process group."""
+    from core.testing_workers import kill
+
+    if sig == signal.SIGKILL:
+        kill(worker)
+        return
     try:
         os.killpg(worker.pid, sig)
     except ProcessLookupError:
@@ -236,15 +246,44 @@ def last_message_id() -> int:
     return DeliveryMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+def job_seconds(job_id) -> float:
+    """The job's own time in its worker: from its start to its end (the in-process time of the core operation)."""
+    from core.models import Job
+
+    job = Job.objects.get(pk=job_id)
+    if job.started_at and job.finished_at:
+        return (job.finished_at - job.started_at).total_seconds()
+    return float("nan")
+
+
+def sms_count_per_notice(notice_ids, after_id: int) -> tuple[int, int]:
+    """(notices with a phone and no SMS written after message `after_id`, notices with more than one)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT count(*) FILTER (WHERE k = 0), count(*) FILTER (WHERE k > 1) FROM (
+              SELECT n.id, (SELECT count(*) FROM mobilization_deliverymessage m
+                            WHERE m.notice_id = n.id AND m.channel = 'sms' AND m.id > %s) AS k
+              FROM mobilization_notice n JOIN reservists_reservist r ON r.id = n.reservist_id
+              WHERE n.id = ANY(%s) AND r.phone <> '') s
+            """,
+            [after_id, list(notice_ids)],
+        )
+        return cur.fetchone()
+
+
 def main():
     import redis
     from django.conf import settings
+    from django.db.models import Count
 
     from core.accounts import provision_user
     from core.models import Region
-    from mobilization.lifecycle import changes, closing, exemptions
-    from mobilization.lifecycle.models import ExemptionGround, Gap, OrderChange
-    from mobilization.models import Notice
+    from mobilization.models import ExemptionGround, Gap, Notice, OrderChange
+    from mobilization.services import changes, closing, exemptions
+    from mobilization.services.notice_pdf import verify_link
 
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         print("   REDIS_URL is not set: the lifecycle bench needs a worker on Redis; skipped", flush=True)
@@ -257,6 +296,7 @@ def main():
     ground = ExemptionGround.objects.get(code="disaster")
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     later = datetime.date.today() + datetime.timedelta(days=60)
+    verify_link()  # the deciding process is a web process that has its URLs loaded, as the workers have
 
     worker = start_worker("bench-lifecycle")
     try:
@@ -266,15 +306,22 @@ def main():
         township = Region.objects.get(code="220")
         in_township = Notice.objects.filter(order=order, township=township).count()
         started = time.perf_counter()
-        exemptions.ExemptArea().execute(
+        area = exemptions.ExemptArea().execute(
             staff, order, note="bench: 地震", townships=[township], ground=ground, replace=True
         )
+        decided = time.perf_counter() - started
         wait_for(lambda: not Gap.objects.filter(order=order, status="pending").exists(), 600, "replacements")
         elapsed = time.perf_counter() - started
         filled = Gap.objects.filter(order=order, status="filled").count()
         report("lifecycle.area_exempted", in_township, "notices")
         report("lifecycle.replacements_filled", filled, "notices")
         report("lifecycle.exempt_and_replace_s", elapsed, "s", f"< 10 s for 5,000 (load {loadavg()})")
+        report("lifecycle.exempt_decision_in_process_s", decided, "s")
+        if area.job is not None:
+            from core.models import Job
+
+            wait_for(lambda: Job.objects.get(pk=area.job.pk).finished_at is not None, 60, "the job's end")
+            report("lifecycle.replace_job_in_worker_s", job_seconds(area.job.pk), "s")
 
         # 2. Recall of the whole order.
         binding = Notice.objects.filter(order=order, status__in=["issued", "sent"]).count()
@@ -285,8 +332,10 @@ def main():
         wait_for(lambda: OrderChange.objects.get(pk=change.pk).status == "done", 900, "the recall")
         elapsed = time.perf_counter() - started
         missing, doubled = messages_per_notice(order, before)
+        change.refresh_from_db()
         report("lifecycle.recalled", binding, "notices")
         report("lifecycle.recall_s", elapsed, "s", f"< 30 s for 100,000 (load {loadavg()})")
+        report("lifecycle.recall_job_in_worker_s", job_seconds(change.job_id), "s")
         report("lifecycle.recall_alerts_missing_or_doubled", missing + doubled, "notices", "0")
 
         # 3. Closing an order of N notices (90 % reported, 10 % absent): yield and cases.
@@ -314,44 +363,51 @@ def main():
     order = make_order(staff, "kill", report_date=later, called=N, candidates=N)
     change = changes.ProposeRecall().execute(staff, order, note="bench: kill")
     before = last_message_id()
-    worker = start_worker("bench-lifecycle-kill")
+    small = {"LIFECYCLE_CHUNK": str(max(100, N // 50))}  # many chunks, so the kill lands between two of them
+    worker = start_worker("bench-lifecycle-kill", env=small)
     try:
         time.sleep(8)
         changes.ApproveChange().execute(approver, change)
         wait_for(lambda: OrderChange.objects.get(pk=change.pk).affected > 0, 300, "the recall to start")
         stop(worker, signal.SIGKILL)
         halfway = OrderChange.objects.get(pk=change.pk).affected
-        worker = start_worker("bench-lifecycle-restart")
+        worker = start_worker("bench-lifecycle-restart", env=small)
         wait_for(lambda: OrderChange.objects.get(pk=change.pk).status == "done", 900, "the resumed recall")
     finally:
         stop(worker)
     missing, doubled = messages_per_notice(order, before)
     open_left = Notice.objects.filter(order=order).exclude(status="withdrawn").count()
-    report("lifecycle.kill_recall_done_before_kill", halfway, "notices")
+    report("lifecycle.kill_recall_done_before_kill", halfway, "notices", f"between 0 and {N}")
     report("lifecycle.kill_recall_not_withdrawn", open_left, "notices", "0")
     report("lifecycle.kill_recall_alerts_missing_or_doubled", missing + doubled, "notices", "0")
 
     # 5. kill -9 during a replacement job, then a restart.
     order = make_order(staff, "kill-replace", report_date=later, called=N, candidates=N + SPARE)
-    worker = start_worker("bench-lifecycle-kill2")
+    small = {"LIFECYCLE_CHUNK": str(max(50, N_EXEMPT // 20))}
+    worker = start_worker("bench-lifecycle-kill2", env=small)
+    before = last_message_id()
     try:
         time.sleep(8)
         exemptions.ExemptArea().execute(
             staff, order, note="bench: kill", townships=[Region.objects.get(code="220")], ground=ground, replace=True
         )
-        time.sleep(1.0)
+        gaps = Gap.objects.filter(order=order)
+        wait_for(lambda: gaps.filter(status="filled").exists(), 300, "the replacement to start")
         stop(worker, signal.SIGKILL)
-        worker = start_worker("bench-lifecycle-restart2")
-        wait_for(lambda: not Gap.objects.filter(order=order, status="pending").exists(), 900, "resumed replacements")
+        halfway = gaps.filter(status="filled").count()
+        worker = start_worker("bench-lifecycle-restart2", env=small)
+        wait_for(lambda: not gaps.filter(status="pending").exists(), 900, "resumed replacements")
     finally:
         stop(worker)
-    from django.db.models import Count
-
     people_twice = (
         Notice.objects.filter(order=order).values("reservist_id").annotate(n=Count("id")).filter(n__gt=1).count()
     )
     gaps = Gap.objects.filter(order=order)
+    replacements = list(gaps.filter(status="filled").values_list("replacement_id", flat=True))
+    missing, doubled = sms_count_per_notice(replacements, before)
+    report("lifecycle.kill_replace_filled_before_kill", halfway, "gaps", f"between 0 and {gaps.count()}")
     report("lifecycle.kill_replace_gaps_open", gaps.filter(status="pending").count(), "gaps", "0")
-    report("lifecycle.kill_replace_filled", gaps.filter(status="filled").count(), "gaps")
+    report("lifecycle.kill_replace_filled", len(replacements), "gaps")
     report("lifecycle.kill_replace_people_called_twice", people_twice, "people", "0")
+    report("lifecycle.kill_replace_alerts_missing_or_doubled", missing + doubled, "notices", "0")
     clean_up()

@@ -347,10 +347,13 @@ PORTAL_PUBLIC_URL = env_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
 NOTICE_ISSUE_CHUNK = env_int("NOTICE_ISSUE_CHUNK", 5000)
 NOTICE_ISSUE_PAUSE = float(env_str("NOTICE_ISSUE_PAUSE", "0") or 0)
 NOTICE_DELIVERY_BACKENDS: dict = {}
+# Recalls, corrections and replacements: notices per transaction, and an optional pause between chunks.
+LIFECYCLE_CHUNK = env_int("LIFECYCLE_CHUNK", 10000)
+LIFECYCLE_PAUSE = float(env_str("LIFECYCLE_PAUSE", "0") or 0)
 # Account administration: days without a log-in before an account is deactivated, and how long a single-use
 # password link works.
 ACCOUNT_DORMANT_DAYS = env_int("ACCOUNT_DORMANT_DAYS", 90)
 ACCOUNT_LINK_MINUTES = env_int("ACCOUNT_LINK_MINUTES", 30)
-# The end of a call-up (mobilization/lifecycle): the review period of a no-show case, the size of a document.
+# The end of a call-up (mobilization/services/closing.py): the review period of a no-show case, the size of a document.
 NO_SHOW_REVIEW_DAYS = env_int("NO_SHOW_REVIEW_DAYS", 60)
 EXEMPTION_DOCUMENT_MAX_BYTES = env_int("EXEMPTION_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)

@@ -38,13 +38,17 @@ BEGIN
         SELECT clock_timestamp(), TG_TABLE_NAME, n.id, 'create', NULL, to_jsonb(n) - secret, uid, uname, rid, msg
         FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
+        -- Each row's JSON is built once (materialized), not once per use: half the cost of a bulk update's log.
+        WITH pairs AS MATERIALIZED (
+            SELECT n.id, to_jsonb(o) AS jo, to_jsonb(n) AS jn FROM old_rows o JOIN new_rows n ON o.id = n.id
+        ), changed AS MATERIALIZED (
+            SELECT id, jo - secret AS b, jn - secret AS a FROM pairs WHERE jo IS DISTINCT FROM jn
+        )
         INSERT INTO core_auditevent (created_at, table_name, object_id, action, before, after,
                                      user_id, username, request_id, message)
-        SELECT clock_timestamp(), TG_TABLE_NAME, n.id, 'update', to_jsonb(o) - secret, to_jsonb(n) - secret,
-               uid, uname, rid, CASE WHEN (to_jsonb(o) - secret) IS NOT DISTINCT FROM (to_jsonb(n) - secret)
-                                     AND msg = '' THEN 'secret changed' ELSE msg END
-        FROM old_rows o JOIN new_rows n ON o.id = n.id
-        WHERE to_jsonb(o) IS DISTINCT FROM to_jsonb(n);
+        SELECT clock_timestamp(), TG_TABLE_NAME, id, 'update', b, a, uid, uname, rid,
+               CASE WHEN b IS NOT DISTINCT FROM a AND msg = '' THEN 'secret changed' ELSE msg END
+        FROM changed;
     ELSE
         INSERT INTO core_auditevent (created_at, table_name, object_id, action, before, after,
                                      user_id, username, request_id, message)

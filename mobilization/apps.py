@@ -26,12 +26,22 @@ class MobilizationConfig(AppConfig):
             "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}
         )
         worker_ready.connect(_resume_after_start, weak=False, dispatch_uid="mobilization-resume-issuing")
+        from celery.signals import worker_process_init
+
+        worker_process_init.connect(_load_urls, weak=False, dispatch_uid="mobilization-load-urls")
         from django.db.models.signals import post_migrate
 
-        from .lifecycle.grounds import ensure_grounds
+        from .services.grounds import ensure_grounds
 
         post_migrate.connect(ensure_grounds, sender=self, dispatch_uid="mobilization-exemption-grounds")
-        # Recalls, corrections and replacements resume the same way (see lifecycle/tasks.py).
+        # A registry change that makes a person ineligible before report day (an Art. 29 grant, a move out of the
+        # target, leaving the registry) releases and replaces their notices in the same transaction.
+        from reservists.signals import eligibility_changed
+
+        from .services.eligibility import on_eligibility_changed
+
+        eligibility_changed.connect(on_eligibility_changed, weak=False, dispatch_uid="mobilization-release-ineligible")
+        # Recalls, corrections and replacements resume the same way (see tasks.py resume_lifecycle).
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "mobilization-resume-lifecycle", {"task": "mobilization.resume_lifecycle", "schedule": 120.0}
         )
@@ -43,3 +53,11 @@ def _resume_after_start(sender=None, **kwargs):
 
     resume_issuing.apply_async(kwargs={"worker_started": True}, retry=False)
     resume_lifecycle.apply_async(kwargs={"worker_started": True}, retry=False)
+
+
+def _load_urls(sender=None, **kwargs):
+    """Each pool process loads the URL configuration when it starts (the verification link in every alert needs
+    it), not in the first job it runs: that took seconds of a replacement's or a recall's time."""
+    from .services.notice_pdf import verify_link
+
+    verify_link()  # imports every urls module and builds the resolver's reverse tables

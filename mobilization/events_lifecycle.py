@@ -25,3 +25,7 @@ CHANGE_DONE = register("mobilization.order.change_done", _("Recall or correction
 ORDER_CLOSED = register("mobilization.order.closed", _("Call-up order closed and its yield frozen"))
 NOSHOW_STEP = register("mobilization.noshow.step_recorded", _("No-show case step recorded"))
 NOSHOW_EXPORTED = register("mobilization.noshow.exported", _("No-show cases exported"))
+NOTICE_RELEASED_AUTO = register(
+    "mobilization.notice.released_automatically",
+    _("Notices released automatically: their person turned ineligible before report day"),
+)

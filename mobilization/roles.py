@@ -13,7 +13,7 @@ NOTICES_VIEW = [
     "mobilization.view_noticebatch",
     "mobilization.view_postponement",
 ]
-# The end of the call-up (mobilization/lifecycle): exemption, replacement, recall, closing, no-show cases.
+# The end of the call-up (services/exemptions.py, changes.py, closing.py): exemption, replacement, recall, no-shows.
 LIFECYCLE_VIEW = [
     "mobilization.view_exemptionground",
     "mobilization.view_exemption",

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from .views import candidates, notices, orders, policy, programme, worklist
+from .views import candidates, lifecycle, notices, orders, policy, programme, worklist
 
 app_name = "mobilization"
 urlpatterns = [
@@ -42,6 +42,16 @@ urlpatterns = [
         notices.PostponementDecisionView.as_view(),
         name="postponement-decide",
     ),
-    # The end of the call-up: exemption, replacement, recall, correction, closing, no-show cases.
-    path("", include("mobilization.lifecycle.urls")),
+    # The end of the call-up (views/lifecycle.py): exemption, replacement, recall, correction, closing, no-shows.
+    path("notices/<int:pk>/step/<str:name>/", lifecycle.NoticeStepView.as_view(), name="notice-step"),
+    path("orders/<int:pk>/step/<str:name>/", lifecycle.OrderStepView.as_view(), name="order-step"),
+    path("exemptions/", lifecycle.ExemptionListView.as_view(), name="exemption-list"),
+    path("exemptions/<int:pk>/<str:decision>/", lifecycle.ExemptionDecisionView.as_view(), name="exemption-decide"),
+    path("exemption-documents/<int:pk>/", lifecycle.ExemptionDocumentView.as_view(), name="exemption-document"),
+    path("changes/<int:pk>/<str:decision>/", lifecycle.ChangeDecisionView.as_view(), name="change-decide"),
+    path("changes/<int:pk>/letters/<str:township>.pdf", lifecycle.ChangeLettersView.as_view(), name="change-letters"),
+    path("no-show-cases/", lifecycle.CaseListView.as_view(), name="case-list"),
+    path("no-show-cases.csv", lifecycle.CaseCsvView.as_view(), name="case-csv"),
+    path("no-show-cases/<int:pk>/", lifecycle.CaseDetailView.as_view(), name="case-detail"),
+    path("no-show-cases/<int:pk>/referral.pdf", lifecycle.CaseReferralView.as_view(), name="case-referral"),
 ]

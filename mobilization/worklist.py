@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
-from .choices import LIVE_ORDER_STATUSES, NoticeStatus, OrderStatus, PostponementStatus
+from .choices import LIVE_ORDER_STATUSES, ChangeStatus, ExemptionStatus, NoticeStatus, OrderStatus, PostponementStatus
 from .models import CallUpOrder, Notice
-
-try:  # the lifecycle's choices are moving into mobilization.choices
-    from .choices import ChangeStatus, ExemptionStatus
-except ImportError:
-    from .lifecycle.choices import ChangeStatus, ExemptionStatus
 
 # A count past this is shown as "1,000+": the figure stays a cheap bounded query however large the area.
 BOUND = 1000

@@ -17,6 +17,7 @@ from core.exceptions import TransitionRefused
 from . import events as names
 from .choices import MoveStatus
 from .models import Reservist, ResidenceMove
+from .signals import announce
 
 
 class FileMove(Action):
@@ -115,6 +116,8 @@ class ApproveMove(_DecideMove):
             before={"township": obj.from_township_id},
             after={"township": obj.to_township_id, "move": obj.pk},
         )
+        # Notices of orders this person no longer belongs to are released and replaced (mobilization listens).
+        announce([obj.reservist_id], cause="moved", user=user)
         return obj
 
 

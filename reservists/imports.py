@@ -16,6 +16,7 @@ from core.scope import OutOfScope, get_scope
 from .choices import Branch, Category, MobilizationType, ReservistStatus, ServiceSource
 from .models import ReserveUnit, Reservist, ServiceRecord
 from .services import check_reservist_dates
+from .signals import announce
 
 
 def parse_national_id(value: str) -> str:
@@ -162,6 +163,13 @@ class ReservistImport(RegistryImporter):
             )
             if cursor.fetchone()[0]:
                 raise OutOfScope
+        # People whose status or township the import changes: mobilization releases the notices that no longer
+        # bind them (reservists.signals), in this same transaction.
+        cursor.execute(
+            "SELECT r.id FROM tmp_reservist_import t JOIN reservists_reservist r USING (national_id) "
+            "WHERE r.status IS DISTINCT FROM t.status OR r.township_id IS DISTINCT FROM t.township_id"
+        )
+        changed_people = [row[0] for row in cursor.fetchall()]
         columns = ", ".join(self.fields)
         updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in self.fields if f != "national_id")
         changed = " OR ".join(
@@ -172,7 +180,9 @@ class ReservistImport(RegistryImporter):
             f"SELECT {columns}, now(), now() FROM tmp_reservist_import "
             f"ON CONFLICT (national_id) DO UPDATE SET {updates}, updated_at = now() WHERE {changed}"
         )
-        return cursor.rowcount
+        written = cursor.rowcount
+        announce(changed_people, cause="registry", user=self.user)
+        return written
 
 
 class ServiceRecordImport(RegistryImporter):

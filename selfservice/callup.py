@@ -3,11 +3,10 @@ mobilization changes this file only. Nothing here is a copy: these are the towns
 
 from mobilization import rules
 from mobilization.choices import Channel, PostponementKind
-from mobilization.lifecycle.exemptions import request_exemption
-from mobilization.lifecycle.models import Exemption, ExemptionDocument, ExemptionGround
-from mobilization.models import DeliveryMessage, Notice, Postponement
+from mobilization.models import DeliveryMessage, Exemption, ExemptionDocument, ExemptionGround, Notice, Postponement
 from mobilization.services import delivery, policy_for
 from mobilization.services import notices as notice_steps
+from mobilization.services.exemptions import request_exemption
 from mobilization.services.issuing import normalise_code
 from mobilization.services.notice_pdf import TITLES, render_notice_pdf
 

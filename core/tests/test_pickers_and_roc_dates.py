@@ -79,8 +79,7 @@ def test_every_date_field_of_the_portals_forms_takes_roc_input(users):
     from civil_defense.forms import CertificateForm, TrainingForm
     from exercises.forms import CorrectiveActionForm, ExerciseForm
     from materiel.forms import CycleForm, RequirementForm, ResourceForm
-    from mobilization.forms import OrderForm, PolicyForm
-    from mobilization.lifecycle.forms import CorrectionForm
+    from mobilization.forms import CorrectionForm, OrderForm, PolicyForm
     from reports.forms import ReportRequestForm
     from reservists.forms import ReservistForm
 

@@ -192,8 +192,12 @@ class ScopedFormMixin:
         kwargs["user"] = self.request.user
         return kwargs
 
+    def save_form(self, form):
+        """The writing itself, inside the transaction (override to write more with it)."""
+        return form.save()
+
     def form_valid(self, form):
-        saved = save_in_scope(self.request.user, form)
+        saved = save_in_scope(self.request.user, form, save=self.save_form)
         if saved is None:
             return self.form_invalid(form)
         self.object = saved

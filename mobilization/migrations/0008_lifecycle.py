@@ -2,7 +2,7 @@
 
 import core.models
 import django.db.models.deletion
-import mobilization.lifecycle.models
+import mobilization.models.lifecycle
 from django.conf import settings
 from django.db import migrations, models
 
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             name='ExemptionDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=mobilization.lifecycle.models.document_path, verbose_name='file')),
+                ('file', models.FileField(upload_to=mobilization.models.lifecycle.document_path, verbose_name='file')),
                 ('name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=50, verbose_name='content type')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),

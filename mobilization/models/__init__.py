@@ -1,13 +1,33 @@
-"""The models of the call-up (app label "mobilization"), one module per topic; import them from here."""
+"""The models of the call-up (app label "mobilization"), one module per topic (lifecycle.py: the end of the
+call-up, exemption to no-show cases); import them from here."""
 
-from ..lifecycle.models import *  # noqa: F403  (the end of the call-up: exemption, replacement, closing)
 from .candidates import Candidate, CandidateQuerySet
+from .lifecycle import (
+    AreaExemption,
+    Exemption,
+    ExemptionDocument,
+    ExemptionGround,
+    Gap,
+    NoShowCase,
+    NoShowStep,
+    OrderChange,
+    OrderYield,
+)
 from .notices import DeliveryMessage, Notice, NoticeBatch, NoticeEvent, Postponement
 from .orders import CallUpOrder, CallUpOrderQuerySet
 from .policy import RulePolicy, RulePolicyQuerySet
 from .programme import AnnualProgramme, AnnualProgrammeQuerySet, ProgrammeLine, RotationLeave
 
 __all__ = [
+    "AreaExemption",
+    "Exemption",
+    "ExemptionDocument",
+    "ExemptionGround",
+    "Gap",
+    "NoShowCase",
+    "NoShowStep",
+    "OrderChange",
+    "OrderYield",
     "AnnualProgramme",
     "AnnualProgrammeQuerySet",
     "ProgrammeLine",

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from core.templatetags.portal import roc_date
 
 from ..choices import Channel, NoticeStatus
 from ..models import DeliveryMessage, Notice, NoticeEvent
-from .notice_pdf import verify_url
+from .notice_pdf import verify_link, verify_url
 
 DEFAULT_BACKEND = "mobilization.services.delivery.DatabaseBackend"
 
@@ -43,21 +43,31 @@ class OutgoingMessage:
 class DatabaseBackend:
     """Development and test backend: every message is a DeliveryMessage row."""
 
+    CHUNK = 10_000
+
     def send(self, messages: list[OutgoingMessage]) -> None:
-        DeliveryMessage.objects.bulk_create(
-            [
-                DeliveryMessage(
-                    channel=m.channel,
-                    recipient=m.recipient,
-                    subject=m.subject,
-                    body=m.body,
-                    notice_id=m.notice_id,
-                    batch_id=m.batch_id,
+        """One INSERT ... SELECT FROM unnest(...) per 10,000 messages (a recall writes 100,000 at once; the ORM's
+        bulk_create spent more time compiling the rows than the database spent writing them)."""
+        table = DeliveryMessage._meta.db_table
+        with connection.cursor() as cursor:
+            for start in range(0, len(messages), self.CHUNK):
+                part = messages[start : start + self.CHUNK]
+                cursor.execute(
+                    f"""
+                    INSERT INTO {table} (channel, recipient, subject, body, notice_id, batch_id, created_at)
+                    SELECT x.channel, x.recipient, x.subject, x.body, x.notice, x.batch, now()
+                    FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::bigint[])
+                         AS x(channel, recipient, subject, body, notice, batch)
+                    """,
+                    [
+                        [str(m.channel) for m in part],
+                        [m.recipient for m in part],
+                        [m.subject or "" for m in part],
+                        [m.body for m in part],
+                        [m.notice_id for m in part],
+                        [m.batch_id for m in part],
+                    ],
                 )
-                for m in messages
-            ],
-            batch_size=2000,
-        )
 
 
 class FileBackend:
@@ -129,6 +139,34 @@ def person_messages(notice: Notice, reissued: bool = False) -> list[OutgoingMess
         with override("zh-hant"):
             subject = _("Call-up notice %(number)s") % {"number": notice.number}
         out.append(OutgoingMessage(Channel.EMAIL, person.email, text, subject=subject, notice_id=notice.pk))
+    return out
+
+
+def alert_messages(rows, reissued: bool = False) -> list[OutgoingMessage]:
+    """person_messages() for many notices given as rows (id, number, verification code, report date, report time,
+    assembly point, phone, e-mail): the same texts, translated once and filled per person."""
+    link = verify_link()
+    out = []
+    with override("zh-hant"):
+        lead = _("Your call-up notice has been reissued") if reissued else _("You have a call-up notice")
+        text = _("%(lead)s (%(number)s): report on %(date)s at %(time)s, %(place)s. Check it at %(url)s")
+        subject = _("Call-up notice %(number)s")
+        dates: dict = {}
+        for pk, number, code, day, at, place, phone, email in rows:
+            if day not in dates:
+                dates[day] = roc_date(day)
+            values = {
+                "lead": lead,
+                "number": number,
+                "date": dates[day],
+                "time": at.strftime("%H:%M"),
+                "place": place,
+                "url": link(code),
+            }
+            if phone:
+                out.append(OutgoingMessage(Channel.SMS, phone, text % values, notice_id=pk))
+            if email:
+                out.append(OutgoingMessage(Channel.EMAIL, email, text % values, subject=subject % values, notice_id=pk))
     return out
 
 

@@ -1,5 +1,5 @@
-"""The end-of-call-up panels of the order page and the notice page (mobilization/lifecycle), as inclusion tags so
-those pages only include them: what to show comes from each step's Action.check_available()."""
+"""The end-of-call-up panels of the order page and the notice page (services/exemptions.py, closing.py), as
+inclusion tags so those pages only include them: what to show comes from each step's Action.check_available()."""
 
 from django import template
 
@@ -8,11 +8,10 @@ register = template.Library()
 
 @register.inclusion_tag("mobilization/lifecycle/_order_panel.html", takes_context=True)
 def order_lifecycle_panel(context, order):
-    from mobilization.lifecycle import changes, closing, exemptions
-    from mobilization.lifecycle.api import yield_payload
-    from mobilization.lifecycle.forms import AreaForm, CorrectionForm, NoteForm, RecallForm
-    from mobilization.lifecycle.models import OrderChange
-    from mobilization.lifecycle.views import order_townships
+    from mobilization.forms import AreaForm, CorrectionForm, NoteForm, RecallForm
+    from mobilization.models import OrderChange
+    from mobilization.services import changes, closing, exemptions
+    from mobilization.views.lifecycle import order_townships
 
     request = context["request"]
     user = request.user
@@ -25,7 +24,7 @@ def order_lifecycle_panel(context, order):
     if not panel["show"]:
         return panel
     if user.has_perm("mobilization.view_orderyield"):
-        panel["figures"] = yield_payload(user, order)
+        panel["figures"] = closing.yield_payload(user, order)
     townships = order_townships(user, order)
     visible = {t.pk: t for t in townships}
     panel["changes"] = [
@@ -49,10 +48,10 @@ def order_lifecycle_panel(context, order):
 
 @register.inclusion_tag("mobilization/lifecycle/_notice_panel.html", takes_context=True)
 def notice_lifecycle_panel(context, notice):
-    from mobilization.lifecycle import closing, exemptions
-    from mobilization.lifecycle.common import BINDING, OPEN
-    from mobilization.lifecycle.forms import ExemptForm, NoteForm, ReleaseForm
-    from mobilization.lifecycle.models import Exemption, Gap
+    from mobilization.forms import ExemptForm, NoteForm, ReleaseForm
+    from mobilization.models import Exemption, Gap
+    from mobilization.services import closing, exemptions
+    from mobilization.services.lifecycle import BINDING, OPEN
 
     request = context["request"]
     user = request.user
@@ -93,7 +92,7 @@ def notice_lifecycle_panel(context, notice):
 @register.inclusion_tag("mobilization/lifecycle/_forecast.html", takes_context=True)
 def yield_forecast(context, order, summary):
     """Below the selection's shortfall: how many are expected to report, from measured yield."""
-    from mobilization.lifecycle.forecast import forecast
+    from mobilization.services.forecast import forecast
 
     result = forecast(order, summary) if order is not None else None
     return {"forecast": result, "township_names": context.get("township_names") or {}}
@@ -102,7 +101,7 @@ def yield_forecast(context, order, summary):
 @register.inclusion_tag("mobilization/lifecycle/_rates.html")
 def yield_rates():
     """On the order form: the measured share of those called who reported, per mobilization type."""
-    from mobilization.lifecycle.forecast import rates_by_type
+    from mobilization.services.forecast import rates_by_type
 
     return {"rates": rates_by_type()}
 

@@ -9,10 +9,8 @@ from django.contrib.auth.models import Permission
 from core.choices import JobStatus
 from core.models import AuditEvent, Job
 from core.testing import api_client
-from mobilization.lifecycle import changes
-from mobilization.lifecycle.models import NoShowCase, OrderChange, OrderYield
-from mobilization.models import CallUpOrder, DeliveryMessage, Notice
-from mobilization.services import delivery
+from mobilization.models import CallUpOrder, DeliveryMessage, NoShowCase, Notice, OrderChange, OrderYield
+from mobilization.services import changes, delivery
 
 from .lifecycle_world import issued_order
 
@@ -64,10 +62,12 @@ def test_recall_of_one_township_is_four_eyes_and_withdraws_and_alerts_every_noti
     assert DeliveryMessage.objects.count() == messages
 
 
-def test_recall_job_killed_half_way_resumes_and_alerts_each_person_exactly_once(users, run_on_commit, monkeypatch):
+def test_recall_job_killed_half_way_resumes_and_alerts_each_person_exactly_once(
+    users, run_on_commit, monkeypatch, settings
+):
     world = issued_order(users)
     change = propose(users.staff, world.order).json()
-    monkeypatch.setattr(changes, "CHUNK", 2)
+    settings.LIFECYCLE_CHUNK = 2  # notices per transaction of the job
     real_send, calls = delivery.send, []
 
     def crash_on_second_chunk(messages):

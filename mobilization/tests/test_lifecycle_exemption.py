@@ -8,9 +8,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import AuditEvent
 from core.testing import api_client
-from mobilization.lifecycle import exemptions
-from mobilization.lifecycle.models import AreaExemption, Exemption, ExemptionDocument, ExemptionGround, Gap
-from mobilization.models import CallUpOrder, DeliveryMessage, Notice
+from mobilization.models import (
+    AreaExemption,
+    CallUpOrder,
+    DeliveryMessage,
+    Exemption,
+    ExemptionDocument,
+    ExemptionGround,
+    Gap,
+    Notice,
+)
+from mobilization.services import exemptions
 
 from .lifecycle_world import issued_order
 

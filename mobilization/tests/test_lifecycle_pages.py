@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 
 from core.testing import COUNTY_A, ScopedViewContract, logged_in
-from mobilization.lifecycle import closing
-from mobilization.lifecycle.models import Exemption, NoShowCase, OrderChange
-from mobilization.models import Notice
+from mobilization.models import Exemption, NoShowCase, Notice, OrderChange
+from mobilization.services import closing
 
 from .lifecycle_world import issued_order
 
@@ -150,8 +149,7 @@ def test_closing_helper_computes_service_end(users):
 
 
 def test_measured_yield_of_closed_orders_feeds_the_next_orders_preview(users, monkeypatch):
-    from mobilization.lifecycle import forecast
-    from mobilization.services import compute_summary
+    from mobilization.services import compute_summary, forecast
 
     monkeypatch.setattr(forecast, "MIN_CALLED", 1)
     first = issued_order(users, report_date=datetime.date(2026, 9, 1))

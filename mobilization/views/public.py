@@ -64,7 +64,7 @@ def summary(notice: Notice) -> dict:
         "report_time": notice.report_time.strftime("%H:%M"),
         "assembly_point": notice.assembly_point,
         "revision": notice.revision,
-        # An exempted or withdrawn notice no longer binds the person (mobilization/lifecycle).
+        # An exempted or withdrawn notice no longer binds the person (services/exemptions.py).
         "binding": notice.status not in ("exempted", "withdrawn"),
     }
 

@@ -84,7 +84,7 @@ def gather(scope, as_of, detail: bool = True) -> dict:
 
 def _attendance(scope, live, as_of=None) -> dict:
     """No-shows among the notices whose attendance is recorded, Art. 31 postponements, and the follow-up of
-    no-shows (mobilization/lifecycle): open cases, overdue ones, and how the others ended."""
+    no-shows (mobilization/services/closing.py): open cases, overdue ones, and how the others ended."""
     notices = scope.apply(Notice.objects.filter(order__in=live))
     counts = notices.aggregate(
         due=Count("id", filter=Q(attendance__in=(Attendance.PRESENT, Attendance.ABSENT))),

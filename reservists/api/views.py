@@ -15,6 +15,7 @@ from core.scope import ensure_in_scope
 from ..filters import ReservistFilter
 from ..models import Reservist
 from ..pii import log_full_id_views
+from ..signals import announce
 from .serializers import PriorityGrantSerializer, ReservistSerializer, ServiceRecordSerializer, read_columns, represent
 
 
@@ -67,6 +68,14 @@ class ReservistViewSet(ScopedCreateListRetrieveUpdateViewSet):
             log_full_id_views(request.user, Reservist, [row["id"]])
         return Response(represent(row, full))
 
+    def perform_update(self, serializer):
+        before = Reservist.objects.filter(pk=serializer.instance.pk).values_list("status", "township_id").first()
+        with transaction.atomic():
+            super().perform_update(serializer)
+            person = serializer.instance
+            if (person.status, person.township_id) != before:
+                announce([person.pk], cause="registry", user=self.request.user)
+
     def _nested(self, request, relation, serializer_class, model_name, save_kwargs):
         if not request.user.has_perm("reservists.view_reservist"):
             raise PermissionDenied
@@ -83,6 +92,8 @@ class ReservistViewSet(ScopedCreateListRetrieveUpdateViewSet):
         with transaction.atomic():
             instance = serializer.save(reservist=reservist, **save_kwargs)
             ensure_in_scope(request.user, instance)
+            if model_name == "prioritygrant":
+                announce([reservist.pk], cause="grant", user=request.user)
         return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=201)
 
     @extend_schema(request=ServiceRecordSerializer, responses={200: ServiceRecordSerializer(many=True)})

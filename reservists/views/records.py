@@ -6,6 +6,7 @@ from core.views import ScopedCreateView, ScopedParentMixin
 
 from ..forms import PriorityGrantForm, ServiceRecordForm
 from ..models import PriorityGrant, Reservist, ServiceRecord
+from ..signals import announce
 
 
 class _ForReservist(ScopedParentMixin, ScopedCreateView):
@@ -41,3 +42,9 @@ class PriorityGrantCreateView(_ForReservist):
         kwargs["instance"].approved_by = user
         kwargs["instance"].approved_by_name = user.get_username()
         return kwargs
+
+    def save_form(self, form):
+        grant = form.save()
+        # A new Art. 29 grant can release this person's notices (mobilization listens), in the same transaction.
+        announce([grant.reservist_id], cause="grant", user=self.request.user)
+        return grant

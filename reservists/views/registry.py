@@ -35,6 +35,7 @@ from ..choices import Branch, Category, ReservistStatus
 from ..filters import FULL_ID, ReservistFilter
 from ..forms import ReservistForm
 from ..models import PriorityGrant, Reservist, ResidenceMove, ServiceRecord
+from ..signals import announce
 
 # Other apps add sections to a reservist's page by shipping one of these templates (the mobilization app
 # shows its call-up decisions); each gets `reservist` in its context. Missing templates are skipped.
@@ -349,6 +350,14 @@ class ReservistUpdateView(ScopedUpdateView):
     form_class = ReservistForm
     permission_required = "reservists.change_reservist"
     template_name = "reservists/reservist_form.html"
+
+    def save_form(self, form):
+        before = Reservist.objects.filter(pk=form.instance.pk).values_list("status", "township_id").first()
+        person = form.save()
+        if (person.status, person.township_id) != before:
+            # Deceased, emigrated, removed or moved by an edit: mobilization releases the notices that no longer bind.
+            announce([person.pk], cause="registry", user=self.request.user)
+        return person
 
     def get_success_url(self):
         return reverse("reservists:detail", args=[self.object.pk])

@@ -12,8 +12,7 @@ from PIL import Image
 
 from core.models import AuditEvent
 from core.testing import logged_in
-from mobilization.lifecycle.models import Exemption
-from mobilization.models import DeliveryMessage, Notice, Postponement
+from mobilization.models import DeliveryMessage, Exemption, Notice, Postponement
 from mobilization.tests.test_notice_pages import make_order
 from reservists.models import Reservist, ServiceRecord
 from selfservice.callup import notice_steps as notice_actions

@@ -4,8 +4,7 @@ one township that staff proposed and sees those notices withdrawn."""
 
 import pytest
 
-from mobilization.lifecycle.models import Exemption, OrderChange
-from mobilization.models import Notice
+from mobilization.models import Exemption, Notice, OrderChange
 from mobilization.tests.lifecycle_world import issued_order
 from tests.browser.support import login
 

@@ -19,11 +19,9 @@ from core.exceptions import TransitionRefused
 from core.pii import mask_name
 from core.views import PortalPermissionMixin, ScopedListView
 
+from ..choices import CaseStatus, ExemptionStatus
 from ..filters import township_for
-from ..models import CallUpOrder, Notice
-from . import changes, closing, exemptions
-from .choices import CaseStatus, ExemptionStatus
-from .forms import (
+from ..forms import (
     AreaForm,
     CaseFilterForm,
     CorrectionForm,
@@ -34,7 +32,8 @@ from .forms import (
     ReleaseForm,
     StepForm,
 )
-from .models import Exemption, ExemptionDocument, NoShowCase, OrderChange
+from ..models import CallUpOrder, Exemption, ExemptionDocument, NoShowCase, Notice, OrderChange
+from ..services import changes, closing, exemptions
 
 
 def _next(request, default: str) -> str:
@@ -204,10 +203,8 @@ class ExemptionDocumentView(PortalPermissionMixin, View):
     model = ExemptionDocument
 
     def get(self, request, pk):
-        from .api import serve_document
-
         document = get_object_or_404(ExemptionDocument.objects.for_user(request.user), pk=pk)
-        return serve_document(request, document)
+        return exemptions.serve_document(request, document)
 
 
 # ----- orders --------------------------------------------------------------------------------------
@@ -357,7 +354,7 @@ class CaseReferralView(PortalPermissionMixin, View):
     model = NoShowCase
 
     def get(self, request, pk):
-        from .pdf import render_referral
+        from ..services.letters_pdf import render_referral
 
         case = get_object_or_404(NoShowCase.objects.for_user(request.user), pk=pk, status=CaseStatus.REFERRED)
         response = HttpResponse(render_referral(case), content_type="application/pdf")
@@ -408,7 +405,7 @@ class ChangeLettersView(PortalPermissionMixin, View):
         from core.models import Region
 
         from ..choices import BATCH_PAGES
-        from .pdf import render_withdrawals
+        from ..services.letters_pdf import render_withdrawals
 
         change = get_object_or_404(OrderChange.objects.for_user(request.user), pk=pk, kind="recall", status="done")
         region = township_for(township)

@@ -10,7 +10,7 @@ from core.scope import ScopedQuerySet
 from core.storage import random_key
 
 from .. import events_lifecycle  # noqa: F401  (the named events exist once the app is loaded)
-from .choices import CaseStatus, CaseStep, ChangeKind, ChangeStatus, ExemptionStatus, GapReason, GapStatus
+from ..choices import CaseStatus, CaseStep, ChangeKind, ChangeStatus, ExemptionStatus, GapReason, GapStatus
 
 
 def _order_scope(model, scope):

@@ -26,17 +26,14 @@ from core.choices import JobStatus
 from core.models import Job, Region
 
 from .. import events_lifecycle as ev
-from ..choices import Channel, NoticeStatus, OrderStatus
-from ..models import CallUpOrder, Notice
-from ..services import delivery
-from ..services.notice_pdf import verify_url
-from .choices import ChangeKind, ChangeStatus, GapStatus
-from .common import LOCK_CHANGE, OPEN, order_live_refusals
-from .models import Exemption, Gap, OrderChange
+from ..choices import ChangeKind, ChangeStatus, Channel, GapStatus, NoticeStatus, OrderStatus
+from ..models import CallUpOrder, Exemption, Gap, Notice, OrderChange
+from . import delivery
+from .lifecycle import LOCK_CHANGE, OPEN, chunk_size, order_live_refusals, pause
+from .notice_pdf import verify_link
 
 log = logging.getLogger(__name__)
 JOB_KIND = "mobilization.change"
-CHUNK = 5000
 
 
 class ProposeChange(Action):
@@ -187,6 +184,7 @@ def run(job_id: int, change_id: int) -> None:
                 if not done:
                     break
                 jobs.set_progress(job_id, add=done)
+                pause()
             _finish(change_id, township_ids)
             jobs.finish(job_id, message=_("Every affected notice changed and its person alerted"))
     finally:
@@ -197,7 +195,7 @@ def run(job_id: int, change_id: int) -> None:
 def _chunk(change: OrderChange, township_ids: list[int]) -> int:
     """One chunk of notices after `progress_id`: changed, events, alerts and progress in one transaction."""
     where = "order_id = %(order)s AND id > %(after)s AND status = ANY(%(open)s)"
-    params = {"order": change.order_id, "after": change.progress_id, "open": list(OPEN), "size": CHUNK}
+    params = {"order": change.order_id, "after": change.progress_id, "open": list(OPEN), "size": chunk_size()}
     if township_ids:
         where += " AND township_id = ANY(%(townships)s)"
         params["townships"] = township_ids
@@ -216,19 +214,27 @@ def _chunk(change: OrderChange, township_ids: list[int]) -> int:
             {"date": change.new_report_date, "time": change.new_report_time, "point": change.new_assembly_point}
         )
     with connection.cursor() as cursor:
+        # The chunk's ids first (by the primary key), then one UPDATE by id that checks the status again: joining
+        # the UPDATE to a LIMITed CTE made the planner scan every notice of the order once per chunk, and a
+        # separate FOR UPDATE wrote every row twice. A notice changed meanwhile (exempted, say) is left alone.
+        cursor.execute(f"SELECT id FROM {table} WHERE {where} ORDER BY id LIMIT %(size)s", params)
+        params["ids"] = [row[0] for row in cursor.fetchall()]
+        if not params["ids"]:
+            return 0
         cursor.execute(
             f"""
-            WITH picked AS (SELECT id FROM {table} WHERE {where} ORDER BY id LIMIT %(size)s FOR UPDATE)
-            UPDATE {table} n SET {setting} FROM picked WHERE n.id = picked.id
+            UPDATE {table} n SET {setting} FROM reservists_reservist r
+            WHERE n.id = ANY(%(ids)s) AND n.status = ANY(%(open)s) AND r.id = n.reservist_id
             RETURNING n.id, n.number, n.verification_code, n.report_date, n.report_time, n.assembly_point,
-                      n.status, (SELECT phone FROM reservists_reservist r WHERE r.id = n.reservist_id),
-                      (SELECT email FROM reservists_reservist r WHERE r.id = n.reservist_id)
+                      n.status, r.phone, r.email
             """,
             params,
         )
-        rows = cursor.fetchall()
+        rows = sorted(cursor.fetchall())
     if not rows:
-        return 0
+        # Every notice of this chunk changed meanwhile: move past them.
+        OrderChange.objects.filter(pk=change.pk).update(progress_id=max(params["ids"]))
+        return len(params["ids"])
     ids = [r[0] for r in rows]
     recall = change.kind == ChangeKind.RECALL
     _events(ids, change, recall)
@@ -239,7 +245,7 @@ def _chunk(change: OrderChange, township_ids: list[int]) -> int:
         Exemption.objects.filter(notice_id__in=ids, status="requested").update(
             status="refused", decision_comment=_("The notice was withdrawn by a recall."), decided_at=now
         )
-    OrderChange.objects.filter(pk=change.pk).update(progress_id=max(ids), affected=F("affected") + len(ids))
+    OrderChange.objects.filter(pk=change.pk).update(progress_id=max(params["ids"]), affected=F("affected") + len(ids))
     return len(ids)
 
 
@@ -263,33 +269,33 @@ def _events(ids: list[int], change: OrderChange, recall: bool) -> None:
 
 
 def _messages(rows, recall: bool) -> list:
+    """SMS and e-mail of one chunk. The texts are translated once per chunk and filled per person (a gettext
+    and a reverse() per notice were most of a recall's Python time)."""
     from core.templatetags.portal import roc_date
 
-    out = []
+    link = verify_link()
     with override("zh-hant"):
+        if recall:
+            text = _("Your call-up notice %(number)s is withdrawn and no longer binds you. See %(url)s")
+            subject = _("Call-up notice %(number)s withdrawn")
+        else:
+            text = _(
+                "Your call-up notice %(number)s is corrected: report on %(date)s at %(time)s, %(place)s. See %(url)s"
+            )
+            subject = _("Call-up notice %(number)s corrected")
+        dates = {}
+        out = []
         for pk, number, code, day, at, point, _status, phone, email in rows:
-            if recall:
-                text = _("Your call-up notice %(number)s is withdrawn and no longer binds you. See %(url)s") % {
-                    "number": number,
-                    "url": verify_url(code),
-                }
-                subject = _("Call-up notice %(number)s withdrawn") % {"number": number}
-            else:
-                text = _(
-                    "Your call-up notice %(number)s is corrected: report on %(date)s at %(time)s, %(place)s. "
-                    "See %(url)s"
-                ) % {
-                    "number": number,
-                    "date": roc_date(day),
-                    "time": at.strftime("%H:%M"),
-                    "place": point,
-                    "url": verify_url(code),
-                }
-                subject = _("Call-up notice %(number)s corrected") % {"number": number}
+            values = {"number": number, "url": link(code)}
+            if not recall:
+                if day not in dates:
+                    dates[day] = roc_date(day)
+                values.update(date=dates[day], time=at.strftime("%H:%M"), place=point)
+            body = text % values
             if phone:
-                out.append(delivery.OutgoingMessage(Channel.SMS, phone, text, notice_id=pk))
+                out.append(delivery.OutgoingMessage(Channel.SMS, phone, body, notice_id=pk))
             if email:
-                out.append(delivery.OutgoingMessage(Channel.EMAIL, email, text, subject=subject, notice_id=pk))
+                out.append(delivery.OutgoingMessage(Channel.EMAIL, email, body, subject=subject % values, notice_id=pk))
     return out
 
 

@@ -12,7 +12,7 @@ import math
 
 from django.db.models import Sum
 
-from .models import OrderYield
+from ..models import OrderYield
 
 MIN_CALLED = 20
 

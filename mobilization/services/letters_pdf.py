@@ -11,7 +11,7 @@ from core.dates import format_roc
 from core.pdf import PdfRenderer
 from core.pii import mask_national_id
 
-from ..services.notice_pdf import TITLES, township_label, verify_url
+from .notice_pdf import TITLES, township_label, verify_url
 
 CSS = """
 @page { size: A4; margin: 20mm 18mm; }

@@ -16,7 +16,7 @@ def ensure_grounds(sender=None, using="default", **kwargs):
     """post_migrate: the seeded grounds exist when none does at all (a kept list is never touched)."""
     if sender is not None and getattr(sender, "name", "") != "mobilization":
         return
-    from .models import ExemptionGround
+    from ..models import ExemptionGround
 
     if ExemptionGround.objects.using(using).exists():
         return

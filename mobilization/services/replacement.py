@@ -26,19 +26,16 @@ from django.utils.translation import override
 from core import events, jobs
 from core.models import Region
 
-from ..choices import Channel, NoticeStatus
+from ..choices import Channel, GapStatus, NoticeStatus
 from ..events_lifecycle import NOTICE_REPLACED
-from ..models import Candidate, Notice
-from ..services import delivery
-from ..services.issuing import DEFAULT_REPORT_TIME, new_code, number_prefix
-from .choices import GapStatus
-from .common import LOCK_REPLACE, add_notice_events, xact_lock
-from .models import Gap
+from ..models import Candidate, Gap, Notice
+from . import delivery
+from .issuing import DEFAULT_REPORT_TIME, new_code, number_prefix
+from .lifecycle import LOCK_REPLACE, add_notice_events, chunk_size, pause, xact_lock
 
 JOB_KIND = "mobilization.replace"
 # Up to this many gaps are filled in the request that opened them; more go to a job.
 INLINE_GAPS = 20
-CHUNK = 5000
 
 
 def open_gaps(order, notice_ids: list[int], reason: str, *, replace: bool, exclude_townships=()) -> int:
@@ -102,7 +99,7 @@ def fill(order_id: int, *, job_id: int | None = None) -> dict:
             gaps = list(
                 Gap.objects.filter(order_id=order_id, status=GapStatus.PENDING)
                 .order_by("id")
-                .values_list("id", "notice_id", "township_id", "exclude_townships")[:CHUNK]
+                .values_list("id", "notice_id", "township_id", "exclude_townships")[: chunk_size()]
             )
             if not gaps:
                 break
@@ -111,6 +108,7 @@ def fill(order_id: int, *, job_id: int | None = None) -> dict:
         totals["short"] += short
         if job_id:
             jobs.set_progress(job_id, add=len(gaps), message=_("%(n)s gaps filled") % {"n": totals["filled"]})
+            pause()
     return totals
 
 
@@ -200,10 +198,10 @@ def _write_notices(order, gaps: list[tuple], picks: dict[int, tuple]) -> dict[in
             f"""
             INSERT INTO {Notice._meta.db_table}
                 (created_at, updated_at, order_id, reservist_id, township_id, reserve_unit_id, sequence, number,
-                 report_date, report_time, assembly_point, verification_code, status, delivery_seq, revision,
-                 replaces_id)
+                 report_date, report_time, assembly_point, verification_code, status, status_changed_at,
+                 delivery_seq, revision, replaces_id)
             SELECT %(now)s, %(now)s, %(order)s, x.reservist, x.township, x.unit, x.seq,
-                   %(prefix)s || lpad(x.seq::text, 6, '0'), %(date)s, x.at, x.point, x.code, 'issued', NULL, 1,
+                   %(prefix)s || lpad(x.seq::text, 6, '0'), %(date)s, x.at, x.point, x.code, 'sent', %(now)s, NULL, 1,
                    x.replaces
             FROM unnest(%(reservist)s::bigint[], %(township)s::bigint[], %(unit)s::bigint[], %(seq)s::int[],
                         %(point)s::text[], %(at)s::time[], %(code)s::text[], %(replaces)s::bigint[])
@@ -232,33 +230,42 @@ def _write_notices(order, gaps: list[tuple], picks: dict[int, tuple]) -> dict[in
 
 
 def _send(notice_ids: list[int]) -> None:
-    """Each replacement is alerted (SMS, e-mail) and printed as its own PDF for the township office (post)."""
+    """Each replacement is alerted (SMS, e-mail) and printed as its own PDF for the township office (post). The
+    notices were written `sent`, in this same transaction: they and their alerts commit together."""
     if not notice_ids:
         return
-    notices = list(
-        Notice.objects.filter(pk__in=notice_ids).select_related("reservist", "township", "replaces").order_by("id")
+    rows = list(
+        Notice.objects.filter(pk__in=notice_ids)
+        .order_by("id")
+        .values_list(
+            "pk",
+            "number",
+            "verification_code",
+            "report_date",
+            "report_time",
+            "assembly_point",
+            "reservist__phone",
+            "reservist__email",
+            "township_id",
+        )
     )
-    messages = []
+    messages = delivery.alert_messages([row[:8] for row in rows])
+    by_township: dict = defaultdict(list)
+    for row in rows:
+        by_township[row[8]].append(row[1])
     with override("zh-hant"):
-        by_township: dict = defaultdict(list)
-        for notice in notices:
-            messages.extend(delivery.person_messages(notice))
-            by_township[notice.township].append(notice)
-        for township, group in by_township.items():
+        for township in Region.objects.filter(pk__in=by_township).order_by("code"):
+            numbers = by_township[township.pk]
             messages.append(
                 delivery.OutgoingMessage(
                     Channel.POST,
                     _("%(township)s office") % {"township": township},
                     _("%(n)s replacement call-up notices (遞補) to print and deliver: %(numbers)s")
-                    % {"n": len(group), "numbers": ", ".join(n.number for n in group[:50])},
+                    % {"n": len(numbers), "numbers": ", ".join(numbers[:50])},
                     subject=_("Replacement call-up notices for delivery"),
                 )
             )
     delivery.send(messages)
-    now = timezone.now()
-    Notice.objects.filter(pk__in=notice_ids, status=NoticeStatus.ISSUED).update(
-        status=NoticeStatus.SENT, status_changed_at=now, updated_at=now
-    )
     add_notice_events(notice_ids, event="replacement", status=NoticeStatus.SENT, note="", channel=Channel.POST)
 
 

@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from core import events
 from core.actions import Action, Refusal
 from core.dates import format_roc
+from core.models import Region
+from core.scope import get_scope
 
 from .. import events_lifecycle as ev
-from ..choices import Attendance, OrderStatus
-from ..models import CallUpOrder, Notice
-from .choices import STEP_OUTCOME, CaseStatus, CaseStep, ChangeStatus, GapStatus
-from .common import BINDING, add_notice_events
-from .models import Gap, NoShowCase, NoShowStep, OrderChange, OrderYield
+from ..choices import STEP_OUTCOME, Attendance, CaseStatus, CaseStep, ChangeStatus, GapStatus, OrderStatus
+from ..models import CallUpOrder, Gap, NoShowCase, NoShowStep, Notice, OrderChange, OrderYield
+from .lifecycle import BINDING, add_notice_events
 
 FIELDS = (
     "called",
@@ -171,6 +171,36 @@ def frozen_yield(order) -> tuple[dict, dict]:
     rows = {y.township_id: {f: getattr(y, f) for f in FIELDS} for y in order.yields.all()}
     grand = rows.pop(None, None)
     return rows, grand or total(rows)
+
+
+def yield_payload(user, order) -> dict:
+    """Per township (only those in the user's scope) and in total; frozen once the order is closed."""
+    visible = set(Region.objects.for_user(user).filter(level="township").values_list("pk", flat=True))
+    nation = get_scope(user).nation
+    if order.status == "closed" and order.yields.exists():
+        rows, grand = frozen_yield(order)
+        frozen_at = order.yields.order_by("frozen_at").values_list("frozen_at", flat=True).first()
+    else:
+        rows = yield_rows(order, None if nation else visible)
+        grand, frozen_at = total(rows), None
+    if not nation:
+        rows = {t: r for t, r in rows.items() if t in visible}
+        grand = total(rows)
+    names = {r.pk: r for r in Region.objects.filter(pk__in=rows)}
+    gaps = Gap.objects.for_user(user).filter(order=order)
+    return {
+        "order": order.pk,
+        "status": order.status,
+        "quota": order.quota,
+        "frozen_at": frozen_at,
+        "townships": [
+            {"township": names[t].code, "name": names[t].name, **counts}
+            for t, counts in sorted(rows.items(), key=lambda item: names[item[0]].code)
+        ],
+        "total": grand,
+        "shortfall": gaps.filter(status=GapStatus.SHORT).count(),
+        "waiting_replacement": gaps.filter(status=GapStatus.PENDING).count(),
+    }
 
 
 # ----- attendance unknown ---------------------------------------------------------------------------

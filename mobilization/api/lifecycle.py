@@ -21,20 +21,18 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import downloads, events
+from core import events
 from core.api.pagination import CountedPagination
 from core.api.params import StrictQueryMixin
 from core.api.permissions import ModelPermissions, perm_class
 from core.api.serializers import JobSerializer
 from core.models import Region
-from core.scope import get_scope
 
 from .. import events_lifecycle as ev
+from ..choices import CaseStatus, CaseStep, ExemptionStatus, GapReason
 from ..filters import township_for
-from ..models import CallUpOrder, Notice
-from . import changes, closing, eligibility, exemptions
-from .choices import CaseStatus, CaseStep, ExemptionStatus, GapReason, GapStatus
-from .models import Exemption, ExemptionDocument, ExemptionGround, Gap, NoShowCase, OrderChange
+from ..models import CallUpOrder, Exemption, ExemptionDocument, ExemptionGround, Gap, NoShowCase, Notice, OrderChange
+from ..services import changes, closing, eligibility, exemptions
 
 # ----- strict input --------------------------------------------------------------------------------
 
@@ -415,19 +413,7 @@ class ExemptionViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveM
         document = ExemptionDocument.objects.for_user(request.user).filter(exemption=exemption, pk=document_id).first()
         if document is None:
             raise Http404
-        return serve_document(request, document)
-
-
-def serve_document(request, document: ExemptionDocument):
-    events.record(ev.EXEMPTION_DOCUMENT_DOWNLOADED, user=request.user, obj=document, after={"name": document.name})
-    response = downloads.serve(
-        request,
-        document.file,
-        filename=f"{document.pk}-{document.name}",
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return exemptions.serve_document(request, document)
 
 
 class GroundViewSet(StrictQueryMixin, viewsets.ModelViewSet):
@@ -552,43 +538,13 @@ class OrderCloseView(APIView):
         return Response({"order": order.pk, "status": "closed", **result})
 
 
-def yield_payload(user, order) -> dict:
-    """Per township (only those in the user's scope) and in total; frozen once the order is closed."""
-    visible = set(Region.objects.for_user(user).filter(level="township").values_list("pk", flat=True))
-    nation = get_scope(user).nation
-    if order.status == "closed" and order.yields.exists():
-        rows, grand = closing.frozen_yield(order)
-        frozen_at = order.yields.order_by("frozen_at").values_list("frozen_at", flat=True).first()
-    else:
-        rows = closing.yield_rows(order, None if nation else visible)
-        grand, frozen_at = closing.total(rows), None
-    if not nation:
-        rows = {t: r for t, r in rows.items() if t in visible}
-        grand = closing.total(rows)
-    names = {r.pk: r for r in Region.objects.filter(pk__in=rows)}
-    gaps = Gap.objects.for_user(user).filter(order=order)
-    return {
-        "order": order.pk,
-        "status": order.status,
-        "quota": order.quota,
-        "frozen_at": frozen_at,
-        "townships": [
-            {"township": names[t].code, "name": names[t].name, **counts}
-            for t, counts in sorted(rows.items(), key=lambda item: names[item[0]].code)
-        ],
-        "total": grand,
-        "shortfall": gaps.filter(status=GapStatus.SHORT).count(),
-        "waiting_replacement": gaps.filter(status=GapStatus.PENDING).count(),
-    }
-
-
 class OrderYieldView(StrictQueryMixin, APIView):
     permission_classes = [IsAuthenticated, perm_class("mobilization.view_orderyield")]
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
         """Called, delivered, undeliverable, postponed, exempted, replaced, withdrawn, reported, no-show."""
-        return Response(yield_payload(request.user, _order(request, pk)))
+        return Response(closing.yield_payload(request.user, _order(request, pk)))
 
 
 # ----- changes -------------------------------------------------------------------------------------
@@ -679,7 +635,7 @@ class NoShowCaseViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.Retrieve
         """The referral letter of a case referred for prosecution (PDF)."""
         from django.http import HttpResponse
 
-        from .pdf import render_referral
+        from ..services.letters_pdf import render_referral
 
         case = self.get_object()
         if case.status != CaseStatus.REFERRED:

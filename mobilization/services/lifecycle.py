@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +18,17 @@ BINDING = (NoticeStatus.ISSUED, NoticeStatus.SENT, NoticeStatus.DELIVERED, Notic
 OPEN = (*BINDING, NoticeStatus.UNDELIVERABLE)
 # Advisory-lock classes (first key); the second key is the order or change id.
 LOCK_REPLACE, LOCK_CHANGE = 51_010, 51_011
+
+
+def chunk_size() -> int:
+    """Notices (or gaps) per transaction of a recall, correction or replacement job (settings.LIFECYCLE_CHUNK)."""
+    return max(1, int(getattr(settings, "LIFECYCLE_CHUNK", 10_000)))
+
+
+def pause() -> None:
+    """The optional pause between two chunks of a job (settings.LIFECYCLE_PAUSE, seconds)."""
+    if getattr(settings, "LIFECYCLE_PAUSE", 0):
+        time.sleep(settings.LIFECYCLE_PAUSE)
 
 
 def order_live_refusals(order) -> list[Refusal]:
