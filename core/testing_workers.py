@@ -14,8 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+from config.queues import ALL as ALL_QUEUES
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_QUEUES = "celery,bulk"
+DEFAULT_QUEUES = ",".join(ALL_QUEUES)  # every queue of config/queues.py
 
 
 def database_url() -> str:

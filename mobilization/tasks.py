@@ -3,7 +3,7 @@ selection, services/issuing.py for issuing, lifecycle/ for replacement, recall a
 imports this module back; Celery finds them here, in the usual `tasks` module."""
 
 from .lifecycle.tasks import apply_order_change, replace_gaps, resume_lifecycle
-from .services.issuing import issue_notices, render_notice_batch, resume_issuing
+from .services.issuing import issue_notices, render_notice_batch, requeue_lost_batches_task, resume_issuing
 from .services.selection import select_candidates
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "issue_notices",
     "render_notice_batch",
     "replace_gaps",
+    "requeue_lost_batches_task",
     "resume_issuing",
     "resume_lifecycle",
     "select_candidates",
