@@ -62,6 +62,24 @@ def start_worker(
     )
 
 
+def start_beat(schedule_dir: Path, *, env: dict | None = None, output=subprocess.DEVNULL) -> subprocess.Popen:
+    """The scheduler (Celery beat) on the current database and Redis: it sends the periodic sweeps (lost print
+    batches, interrupted jobs) as in production. Its schedule file is kept in SCHEDULE_DIR."""
+    from django.conf import settings as django_settings
+
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        **(env or {}),
+    }
+    command = [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"]
+    command += [f"--schedule={Path(schedule_dir) / 'celerybeat-schedule'}"]
+    return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output, start_new_session=True)
+
+
 def kill(worker: subprocess.Popen) -> None:
     """SIGKILL the worker and its pool, as a host that dies would."""
     with contextlib.suppress(ProcessLookupError):

@@ -331,9 +331,9 @@ def plan_batches(order: CallUpOrder) -> int:
         cursor.execute(
             f"""
             INSERT INTO {NoticeBatch._meta.db_table}
-                (order_id, township_id, part, first_seq, last_seq, count, status, file, pages, error)
+                (order_id, township_id, part, first_seq, last_seq, count, status, file, pages, error, leased_by)
             SELECT order_id, township_id, (delivery_seq - 1) / %(size)s + 1, min(delivery_seq), max(delivery_seq),
-                   count(*), 'pending', '', 0, ''
+                   count(*), 'pending', '', 0, '', ''
             FROM {Notice._meta.db_table} WHERE order_id = %(order)s
             GROUP BY order_id, township_id, (delivery_seq - 1) / %(size)s
             ON CONFLICT (order_id, township_id, part) DO NOTHING
