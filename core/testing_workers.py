@@ -36,8 +36,10 @@ def start_worker(
     settings_module: str = "config.test_settings",
     concurrency: int = 1,
     output=subprocess.DEVNULL,
+    nice: int = 0,
 ) -> subprocess.Popen:
-    """A worker named NAME consuming QUEUES, on the current database and Redis unless ENV says otherwise."""
+    """A worker named NAME consuming QUEUES, on the current database and Redis unless ENV says otherwise.
+    NICE lowers its CPU priority (print workers sharing a host with interactive ones, as `make run` has it)."""
     from django.conf import settings as django_settings
 
     environment = {
@@ -49,7 +51,8 @@ def start_worker(
         "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
         **(env or {}),
     }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues]
+    command = ["nice", "-n", str(nice)] if nice else []
+    command += [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues]
     command += ["--pool=prefork", f"--concurrency={concurrency}", "--without-mingle", "--without-gossip"]
     command += ["--loglevel=INFO", "-n", f"{name}@%h"]
     return subprocess.Popen(

@@ -23,11 +23,12 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 # Two workers, so work a person waits for never queues behind a print run (queues: config/queues.py):
-# one for interactive work and alerts, one for bulk work and printing. Together they consume every queue.
+# one for interactive work and alerts, one for bulk work and printing (at a lower CPU priority, so the person
+# at the desk is served first). Together they consume every queue.
 $BIN/celery -A config worker -Q interactive,alerts -n interactive@%h --loglevel=INFO --concurrency=1 \
   >.run/worker.log 2>&1 &
 pids+=($!)
-$BIN/celery -A config worker -Q bulk,print -n bulk@%h --loglevel=INFO --concurrency=2 >.run/worker-bulk.log 2>&1 &
+nice -n 10 $BIN/celery -A config worker -Q bulk,print -n bulk@%h --loglevel=INFO --concurrency=2 >.run/worker-bulk.log 2>&1 &
 pids+=($!)
 $BIN/celery -A config beat --loglevel=INFO --schedule=.run/celerybeat-schedule >.run/beat.log 2>&1 &
 pids+=($!)
