@@ -63,6 +63,22 @@ def group_rss_mb(pgid: int) -> dict[int, float]:
     return sizes
 
 
+def group_cpu_s(pgid: int) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by every process of a worker's process group."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            continue
+    return used
+
+
 def fresh_registry() -> float:
     """Empty the registry (and what hangs on it in the bench database), then load N_REGISTRY people as seed_demo
     does. Returns the seconds taken."""
@@ -137,6 +153,7 @@ def print_pass(job_id: int, ids: list[int], processes: int, tag: str) -> dict:
         f"bench-print-{tag}", queues="print", settings_module="config.settings", concurrency=processes
     )  # at normal priority here: the machine's other work is not ours to yield to when measuring throughput
     peak: dict[int, float] = {}
+    cpu: dict[int, float] = {}
     try:
         for batch_id in ids:
             render_notice_batch.apply_async(args=[job_id, batch_id], retry=False)
@@ -145,6 +162,7 @@ def print_pass(job_id: int, ids: list[int], processes: int, tag: str) -> dict:
         while True:
             for pid, mb in group_rss_mb(worker.pid).items():
                 peak[pid] = max(peak.get(pid, 0), mb)
+            cpu.update(group_cpu_s(worker.pid))
             left = NoticeBatch.objects.filter(pk__in=ids).exclude(status="ready")
             if left.filter(status="failed").exists():
                 raise RuntimeError("a batch failed to print")
@@ -155,7 +173,9 @@ def print_pass(job_id: int, ids: list[int], processes: int, tag: str) -> dict:
     finally:
         kill(worker)
     pages = sum(NoticeBatch.objects.filter(pk__in=ids).values_list("pages", flat=True))
-    return {"pages": pages, "s": elapsed, "rss": peak}
+    # CPU seconds of the whole pass (including the pool's start, a second or two): on a shared machine the pages
+    # per CPU-second say what a core of our own would print.
+    return {"pages": pages, "s": elapsed, "rss": peak, "cpu": sum(cpu.values())}
 
 
 def main():
@@ -289,6 +309,8 @@ def main():
     report("national.print_2_processes_pages_per_s", rate_two, "pages/s")
     report("national.print_per_process_pages_per_s", rate_two / 2, "pages/s")
     report("national.print_scaling_1_to_2", rate_two / rate_one, "x", ">= 1.8")
+    report("national.print_pages_per_cpu_second_1", one["pages"] / one["cpu"], "pages/CPU-s")
+    report("national.print_pages_per_cpu_second_2", two["pages"] / two["cpu"], "pages/CPU-s")
     worst = max([*one["rss"].values(), *two["rss"].values()])
     report("national.print_worker_peak_rss_mb", worst, "MB", "< 500 per process")
     print(

@@ -125,6 +125,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_out": str(BASE_DIR / ".run" / "broker"),
         "processed_folder": str(BASE_DIR / ".run" / "broker-done"),
         "store_processed": False,
+        # The exchanges of several workers (make run starts two): under .run/, not the working directory.
+        "control_folder": str(BASE_DIR / ".run" / "broker-control"),
     }
 )
 if CELERY_BROKER_URL.startswith("redis"):

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PORT=${PORT:-8000}
-mkdir -p .run/broker .run/broker-done
+mkdir -p .run/broker .run/broker-done .run/broker-control
 export DJANGO_DEBUG=${DJANGO_DEBUG:-1}
 # Verification links and QR codes printed on notices and reports point at the port this demo serves.
 export PORTAL_PUBLIC_URL=${PORTAL_PUBLIC_URL:-http://127.0.0.1:${PORT}}
