@@ -178,6 +178,55 @@ def print_pass(job_id: int, ids: list[int], processes: int, tag: str) -> dict:
     return {"pages": pages, "s": elapsed, "rss": peak, "cpu": sum(cpu.values())}
 
 
+def choose(all_batches, pages_wanted: int) -> list[int]:
+    """The first batches (by id) holding PAGES_WANTED notices."""
+    sample, pages = [], 0
+    for batch_id, count in all_batches:
+        if pages >= pages_wanted:
+            break
+        sample.append(batch_id)
+        pages += count
+    return sample
+
+
+def print_figures(job_id: int, all_batches, sample) -> None:
+    """4b: the SAMPLE batches printed by one worker process, then by two; rates, scaling, memory, projection."""
+    one = print_pass(job_id, sample, 1, "one")
+    load_one = loadavg()
+    two = print_pass(job_id, sample, 2, "two")
+    load_two = loadavg()
+    rate_one = one["pages"] / one["s"]
+    rate_two = two["pages"] / two["s"]
+    report("national.print_pages_per_pass", one["pages"], "pages")
+    report("national.print_1_process_pages_per_s", rate_one, "pages/s")
+    report("national.print_2_processes_pages_per_s", rate_two, "pages/s")
+    report("national.print_per_process_pages_per_s", rate_two / 2, "pages/s")
+    report("national.print_scaling_1_to_2", rate_two / rate_one, "x", ">= 1.8")
+    report("national.print_pages_per_cpu_second_1", one["pages"] / one["cpu"], "pages/CPU-s")
+    report("national.print_pages_per_cpu_second_2", two["pages"] / two["cpu"], "pages/CPU-s")
+    worst = max([*one["rss"].values(), *two["rss"].values()])
+    report("national.print_worker_peak_rss_mb", worst, "MB", "< 500 per process")
+    print(
+        f"   (load average after 1 process: {load_one}; after 2: {load_two}; RSS per process: "
+        f"{json.dumps({k: round(v) for k, v in two['rss'].items()})})",
+        flush=True,
+    )
+    notices_per_pass = sum(count for batch_id, count in all_batches if batch_id in set(sample))
+    notices_per_s = rate_two * notices_per_pass / two["pages"]
+    print(
+        f"   projection for 300,000 notices, hosts of 2 cores each printing {notices_per_s:.0f} notices/s "
+        "(2 processes, as measured here):",
+        flush=True,
+    )
+    for hosts in (1, 4, 16):
+        report(f"national.print_300000_hours_on_{hosts}_hosts", 300_000 / (notices_per_s * hosts) / 3600, "h")
+    # The same from CPU time: what a host whose two cores print and nothing else would do.
+    per_core = two["pages"] / two["cpu"] * notices_per_pass / two["pages"]
+    print(f"   projection from CPU time: {per_core:.0f} notices per CPU-second, {2 * per_core:.0f}/s per 2-core host:")
+    for hosts in (1, 4, 16):
+        report(f"national.print_300000_hours_on_{hosts}_hosts_cpu", 300_000 / (2 * per_core * hosts) / 3600, "h")
+
+
 def main():
     import redis
     from django.conf import settings
@@ -196,6 +245,14 @@ def main():
         print("   REDIS_URL is not set: the national run needs real workers on Redis; skipped", flush=True)
         return
     settings.PORTAL_REQUIRE_2FA = False  # the bench logs in with force_login
+    if os.environ.get("BENCH_NATIONAL_PRINT_ONLY") == "1":  # the print passes again, on the last run's order
+        order = CallUpOrder.objects.filter(title=TITLE).order_by("-id").first()
+        job = issuing.latest_job(order)
+        all_batches = list(NoticeBatch.objects.filter(order=order).order_by("id").values_list("id", "count"))
+        redis.Redis.from_url(settings.REDIS_URL).flushdb()
+        print(f"   print passes only, on order {order.pk}; load average {loadavg()}", flush=True)
+        print_figures(job.pk, all_batches, choose(all_batches, print_pages_per_pass()))
+        return
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     Job.objects.filter(status__in=["queued", "running"]).update(status="failed", error="abandoned by a bench run")
     print(f"   scale {SCALE}: registry {N_REGISTRY:,}, called {N_CALLED:,}; load average {loadavg()}", flush=True)
@@ -254,13 +311,7 @@ def main():
         report("national.issue_notices_s", time.perf_counter() - started, "s")
         report("national.township_batches", batches, "batches")
         all_batches = list(NoticeBatch.objects.filter(order=order).order_by("id").values_list("id", "count"))
-        wanted = print_pages_per_pass()
-        sample, pages = [], 0
-        for batch_id, count in all_batches:
-            if pages >= wanted:
-                break
-            sample.append(batch_id)
-            pages += count
+        sample = choose(all_batches, print_pages_per_pass())
 
         # 3. A county report on an idle queue, then while the print workers are busy with a long run.
         idle = county_report_s(user)
@@ -298,35 +349,7 @@ def main():
         kill(desk)
 
     # 4b. The same batches printed by one worker process, then by two.
-    one = print_pass(job.pk, sample, 1, "one")
-    load_one = loadavg()
-    two = print_pass(job.pk, sample, 2, "two")
-    load_two = loadavg()
-    rate_one = one["pages"] / one["s"]
-    rate_two = two["pages"] / two["s"]
-    report("national.print_pages_per_pass", one["pages"], "pages")
-    report("national.print_1_process_pages_per_s", rate_one, "pages/s")
-    report("national.print_2_processes_pages_per_s", rate_two, "pages/s")
-    report("national.print_per_process_pages_per_s", rate_two / 2, "pages/s")
-    report("national.print_scaling_1_to_2", rate_two / rate_one, "x", ">= 1.8")
-    report("national.print_pages_per_cpu_second_1", one["pages"] / one["cpu"], "pages/CPU-s")
-    report("national.print_pages_per_cpu_second_2", two["pages"] / two["cpu"], "pages/CPU-s")
-    worst = max([*one["rss"].values(), *two["rss"].values()])
-    report("national.print_worker_peak_rss_mb", worst, "MB", "< 500 per process")
-    print(
-        f"   (load average after 1 process: {load_one}; after 2: {load_two}; RSS per process: "
-        f"{json.dumps({k: round(v) for k, v in two['rss'].items()})})",
-        flush=True,
-    )
-    notices_per_pass = sum(count for batch_id, count in all_batches if batch_id in set(sample))
-    notices_per_s = rate_two * notices_per_pass / two["pages"]
-    print(
-        f"   projection for 300,000 notices, hosts of 2 cores each printing {notices_per_s:.0f} notices/s "
-        "(2 processes, as measured here):",
-        flush=True,
-    )
-    for hosts in (1, 4, 16):
-        report(f"national.print_300000_hours_on_{hosts}_hosts", 300_000 / (notices_per_s * hosts) / 3600, "h")
+    print_figures(job.pk, all_batches, sample)
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM mobilization_notice WHERE order_id = %s", [order.pk])
         report("national.notices_in_database", cur.fetchone()[0], "notices")
