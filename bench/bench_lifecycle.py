@@ -18,7 +18,6 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -190,10 +189,10 @@ def make_order(user, suffix: str, *, report_date, called: int, candidates: int):
 
 
 def start_worker(name: str) -> subprocess.Popen:
-    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0"}
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2"]
-    command += ["--without-mingle", "--without-gossip", "--loglevel=WARNING", "-n", f"{name}@%h"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    """A worker of two processes on every queue (the harness of core.testing_workers)."""
+    from core import testing_workers
+
+    return testing_workers.start_worker(name, settings_module="config.settings", concurrency=2)
 
 
 def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
