@@ -110,3 +110,40 @@ def test_a_selection_finishes_while_a_long_print_run_occupies_the_print_worker(u
     assert order.status == OrderStatus.SELECTED
     assert waited < 12, waited  # the print run still has three batches of 15 s each ahead of it
     assert printing == JobStatus.RUNNING and unprinted >= 2, (printing, unprinted)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_puts_back_only_batches_whose_lease_ran_out_and_whose_lock_is_free(users):
+    """In process (the suite runs Celery eagerly): the sweep's choice, batch by batch."""
+    import datetime
+
+    import psycopg2
+    from django.db import connection
+    from django.utils import timezone
+
+    world = approved_order(users)
+    issuing.start(user=users.staff, order=world.order)  # eager: every batch printed
+    lost, held, queued = NoticeBatch.objects.filter(order=world.order).order_by("id")
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    NoticeBatch.objects.filter(pk__in=[lost.pk, held.pk]).update(
+        status=BatchStatus.PENDING, leased_by="gone@host", leased_until=past
+    )
+    NoticeBatch.objects.filter(pk=queued.pk).update(status=BatchStatus.PENDING, leased_by="", leased_until=None)
+    posts = DeliveryMessage.objects.filter(batch=lost, channel=Channel.POST)
+    before = posts.count()
+    db = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
+    )
+    try:
+        with other.cursor() as cursor:  # a live worker printing `held` (its lease ran out: a slow batch)
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [issuing.LOCK_BATCH, held.pk])
+        assert issuing.requeue_lost_batches() == [lost.pk]
+    finally:
+        other.close()
+    statuses = dict(NoticeBatch.objects.filter(order=world.order).values_list("id", "status"))
+    assert statuses == {lost.pk: BatchStatus.READY, held.pk: BatchStatus.PENDING, queued.pk: BatchStatus.PENDING}
+    assert posts.count() == before + 1  # printed (and posted) once more, by the sweep's task
+    # A batch was printed just now: a worker joining the run leaves the job alone (no re-queue of every batch).
+    job = issuing.latest_job(world.order)
+    assert issuing.printing_lively(Job.objects.get(pk=job.pk), timezone.now())
