@@ -9,7 +9,6 @@ The order's candidates are written straight into the table (the selection has it
 import datetime
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -70,21 +69,10 @@ def _first_township():
 
 
 def start_workers() -> subprocess.Popen:
-    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0"}
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "-Q",
-        "celery,bulk",
-        "--pool=prefork",
-        "--concurrency=2",
-    ]
-    command += ["--without-mingle", "--without-gossip", "--loglevel=WARNING", "-n", "bench-notices@%h"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    """Two print worker processes (the batches go to the print queue, config/queues.py)."""
+    from core.testing_workers import start_worker
+
+    return start_worker("bench-notices", queues="print", settings_module="config.settings", concurrency=2)
 
 
 def main():

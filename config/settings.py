@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from . import queues
 from . import storage as storage_config
 from .env import env_bool, env_int, env_list, env_str
 
@@ -127,6 +128,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_out": str(BASE_DIR / ".run" / "broker"),
         "processed_folder": str(BASE_DIR / ".run" / "broker-done"),
         "store_processed": False,
+        # The exchanges of several workers (make run starts two): under .run/, not the working directory.
+        "control_folder": str(BASE_DIR / ".run" / "broker-control"),
     }
 )
 if CELERY_BROKER_URL.startswith("redis"):
@@ -147,12 +150,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
-# Interactive work (selection, reports a person waits for) stays on the default queue; bulk work that can take
-# minutes (imports) goes to "bulk", so one large file never delays it. The workers of `make run`,
-# docker-compose and the tests consume both (`-Q celery,bulk`); a deployment may run a worker per queue.
-CELERY_TASK_DEFAULT_QUEUE = "celery"
-PORTAL_BULK_QUEUE = "bulk"
-CELERY_TASK_ROUTES = {"core.importing.run_import": {"queue": PORTAL_BULK_QUEUE}}
+# Queues by kind of work (interactive, bulk, print, alerts): every task's queue is declared in config/queues.py.
+CELERY_TASK_DEFAULT_QUEUE = queues.INTERACTIVE
+PORTAL_BULK_QUEUE = queues.BULK
+CELERY_TASK_ROUTES = queues.ROUTES
+# A print batch taken by a worker that then died (kill -9, a host gone) is put back on the print queue once its
+# lease has run out and no live worker holds it (mobilization.requeue_lost_batches, every PRINT_SWEEP_SECONDS).
+# Redis alone would redeliver it only after the visibility timeout above (an hour).
+PRINT_LEASE_SECONDS = env_int("PRINT_LEASE_SECONDS", 60)
+PRINT_SWEEP_SECONDS = env_int("PRINT_SWEEP_SECONDS", 15)
 
 CACHES = {
     "default": (
@@ -346,6 +352,8 @@ PORTAL_PUBLIC_URL = env_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
 # can yield to other database work. Delivery backends per channel (see mobilization/services/delivery.py).
 NOTICE_ISSUE_CHUNK = env_int("NOTICE_ISSUE_CHUNK", 5000)
 NOTICE_ISSUE_PAUSE = float(env_str("NOTICE_ISSUE_PAUSE", "0") or 0)
+# Tests only: seconds a print task waits after taking its batch, so a test can kill the worker mid-batch.
+NOTICE_RENDER_PAUSE = float(env_str("NOTICE_RENDER_PAUSE", "0") or 0)
 NOTICE_DELIVERY_BACKENDS: dict = {}
 # Recalls, corrections and replacements: notices per transaction, and an optional pause between chunks.
 LIFECYCLE_CHUNK = env_int("LIFECYCLE_CHUNK", 10000)

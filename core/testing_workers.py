@@ -14,8 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+from config.queues import ALL as ALL_QUEUES
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_QUEUES = "celery,bulk"
+DEFAULT_QUEUES = ",".join(ALL_QUEUES)  # every queue of config/queues.py
 
 
 def database_url() -> str:
@@ -52,10 +54,13 @@ def start_worker(
     settings_module: str = "config.test_settings",
     concurrency: int = 1,
     output=subprocess.DEVNULL,
+    nice: int = 0,
 ) -> subprocess.Popen:
-    """A worker named NAME consuming QUEUES, on the current database and Redis unless ENV says otherwise."""
+    """A worker named NAME consuming QUEUES, on the current database and Redis unless ENV says otherwise.
+    NICE lowers its CPU priority (print workers sharing a host with interactive ones, as `make run` has it)."""
     environment = worker_environment(env, settings_module)
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues]
+    command = ["nice", "-n", str(nice)] if nice else []
+    command += [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues]
     command += ["--pool=prefork", f"--concurrency={concurrency}", "--without-mingle", "--without-gossip"]
     command += ["--loglevel=INFO", "-n", f"{name}@%h"]
     return subprocess.Popen(
@@ -66,6 +71,16 @@ def start_worker(
         stderr=output,
         start_new_session=True,  # its own process group: the kill takes the pool processes too
     )
+
+
+def start_beat(schedule_dir: Path, *, env: dict | None = None, output=subprocess.DEVNULL) -> subprocess.Popen:
+    """The scheduler (Celery beat) on the current database and Redis: it sends the periodic sweeps (lost print
+    batches, interrupted jobs) as in production. Its schedule file is kept in SCHEDULE_DIR."""
+
+    environment = worker_environment(env)
+    command = [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"]
+    command += [f"--schedule={Path(schedule_dir) / 'celerybeat-schedule'}"]
+    return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output, start_new_session=True)
 
 
 def kill(worker: subprocess.Popen) -> None:

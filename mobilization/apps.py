@@ -25,6 +25,11 @@ class MobilizationConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "mobilization-resume-issuing", {"task": "mobilization.resume_issuing", "schedule": 120.0}
         )
+        # Print batches whose worker died are put back on the print queue within a lease and a sweep.
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "mobilization-requeue-lost-batches",
+            {"task": "mobilization.requeue_lost_batches", "schedule": float(settings.PRINT_SWEEP_SECONDS)},
+        )
         worker_ready.connect(_resume_after_start, weak=False, dispatch_uid="mobilization-resume-issuing")
         from celery.signals import worker_process_init
 

@@ -7,7 +7,7 @@ from celery import shared_task
 
 from .services.changes import apply_order_change
 from .services.changes import resume_interrupted as resume_changes
-from .services.issuing import issue_notices, render_notice_batch, resume_issuing
+from .services.issuing import issue_notices, render_notice_batch, requeue_lost_batches_task, resume_issuing
 from .services.replacement import replace_gaps
 from .services.replacement import resume_interrupted as resume_replacements
 from .services.selection import select_candidates
@@ -17,6 +17,7 @@ __all__ = [
     "issue_notices",
     "render_notice_batch",
     "replace_gaps",
+    "requeue_lost_batches_task",
     "resume_issuing",
     "resume_lifecycle",
     "select_candidates",

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from core.choices import AuditAction
+from core.importing import ready_for_reading
 from core.models import AuditEvent, Region
 from core.pii import LETTER_VALUES
 
@@ -161,9 +162,8 @@ def seed_registry(count: int, rng: random.Random | None = None) -> int:
                 + ("; per-row audit triggers skipped for speed" if skipped_triggers else "")
             ),
         )
-    with connection.cursor() as cursor:
-        for model in (Reservist, ServiceRecord, PriorityGrant):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    # Ready to read at once: statistics and the visibility map (core.importing.ready_for_reading).
+    ready_for_reading(*(model._meta.db_table for model in (Reservist, ServiceRecord, PriorityGrant)))
     return people_n
 
 

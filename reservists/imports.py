@@ -67,6 +67,7 @@ class RegistryImporter(Importer):
 
 
 class ReservistImport(RegistryImporter):
+    tables = ("reservists_reservist",)
     kind = "reservists.import"
     permission = "reservists.add_reservist"
     title = gettext_lazy("Import reservists")
@@ -186,6 +187,7 @@ class ReservistImport(RegistryImporter):
 
 
 class ServiceRecordImport(RegistryImporter):
+    tables = ("reservists_servicerecord",)
     kind = "reservists.import_service_records"
     permission = "reservists.add_servicerecord"
     title = gettext_lazy("Import service records")

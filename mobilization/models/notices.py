@@ -140,6 +140,10 @@ class NoticeBatch(models.Model):
     pages = models.PositiveIntegerField(_("pages"), default=0)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The print worker that took the batch and until when it may hold it without an advisory lock being live:
+    # a batch whose lease ran out while no worker holds its lock lost its worker and goes back on the queue.
+    leased_by = models.CharField(_("printed by"), max_length=200, blank=True)
+    leased_until = models.DateTimeField(_("lease until"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "township"

@@ -331,9 +331,9 @@ def plan_batches(order: CallUpOrder) -> int:
         cursor.execute(
             f"""
             INSERT INTO {NoticeBatch._meta.db_table}
-                (order_id, township_id, part, first_seq, last_seq, count, status, file, pages, error)
+                (order_id, township_id, part, first_seq, last_seq, count, status, file, pages, error, leased_by)
             SELECT order_id, township_id, (delivery_seq - 1) / %(size)s + 1, min(delivery_seq), max(delivery_seq),
-                   count(*), 'pending', '', 0, ''
+                   count(*), 'pending', '', 0, '', ''
             FROM {Notice._meta.db_table} WHERE order_id = %(order)s
             GROUP BY order_id, township_id, (delivery_seq - 1) / %(size)s
             ON CONFLICT (order_id, township_id, part) DO NOTHING
@@ -371,8 +371,12 @@ def failed(job_id: int, order_id: int, error: str) -> None:
 # ----- rendering and sending one batch ------------------------------------------------------------
 
 
-def render_batch(job_id: int, batch_id: int) -> None:
-    """Render one township part, store it and hand it to the delivery channels (a no-op if done already)."""
+def render_batch(job_id: int, batch_id: int, worker: str = "") -> None:
+    """Render one township part, store it and hand it to the delivery channels (a no-op if done already).
+
+    The advisory lock on the batch says a live worker has it; the lease (who, until when) says it was taken at
+    all. A batch taken, not ready, with its lease run out and its lock free lost its worker:
+    `requeue_lost_batches` puts it back on the print queue, where any other worker finishes it."""
     from django.core.files.base import ContentFile
 
     from . import delivery
@@ -384,6 +388,10 @@ def render_batch(job_id: int, batch_id: int) -> None:
         batch = NoticeBatch.objects.select_related("order", "township").get(pk=batch_id)
         if batch.status == BatchStatus.READY:
             return
+        lease = datetime.timedelta(seconds=settings.PRINT_LEASE_SECONDS)
+        NoticeBatch.objects.filter(pk=batch_id).update(leased_by=worker[:200], leased_until=timezone.now() + lease)
+        if settings.NOTICE_RENDER_PAUSE:
+            time.sleep(settings.NOTICE_RENDER_PAUSE)
         job = Job.objects.select_related("created_by").get(pk=job_id)
         with audit_context(job.created_by, reason=f"job {job.kind} #{job.pk}"):
             notices = list(
@@ -423,6 +431,31 @@ def batch_failed(job_id: int, batch_id: int, error: str) -> None:
 # ----- resuming after a crash ----------------------------------------------------------------------
 
 
+def requeue_lost_batches() -> list[int]:
+    """Put back on the print queue every batch whose worker died while printing it: taken (leased), not ready,
+    the lease run out, and no live worker holding its lock. Redis would redeliver the task only after its
+    visibility timeout (an hour); this takes a lease period and one sweep. A batch rendered twice by accident
+    is harmless: the second run finds it ready under the lock and does nothing."""
+    requeued = []
+    lost = NoticeBatch.objects.filter(status=BatchStatus.PENDING, leased_until__lt=timezone.now())
+    for batch_id, order_id in lost.values_list("id", "order_id"):
+        with advisory_lock(LOCK_BATCH, batch_id) as free:
+            if not free:
+                continue  # a live worker is printing it (a slow batch outlives its lease)
+            # Cleared under the lock: it is back to "waiting on the queue", so the next sweep leaves it alone.
+            taken = NoticeBatch.objects.filter(pk=batch_id, status=BatchStatus.PENDING, leased_until__isnull=False)
+            if not taken.update(leased_by="", leased_until=None):
+                continue
+        job = Job.objects.filter(kind=JOB_KIND, params__order=order_id).order_by("-id").first()
+        if job is None:
+            continue
+        render_notice_batch.apply_async(args=[job.pk, batch_id], retry=False)
+        requeued.append(batch_id)
+    if requeued:
+        log.warning("print batches %s lost their worker and were put back on the print queue", requeued)
+    return requeued
+
+
 def resume_interrupted(*, worker_started: bool = False) -> list[int]:
     """Run again every issuing job that is not finished, that no live task holds (its lock is free) and that
     has shown no progress for a while (or any such job, when a worker has just started after a crash).
@@ -435,6 +468,8 @@ def resume_interrupted(*, worker_started: bool = False) -> list[int]:
         quiet_since = job.heartbeat_at or job.started_at or job.created_at
         if not worker_started and quiet_since > now - datetime.timedelta(minutes=2):
             continue
+        if worker_started and printing_lively(job, now):
+            continue  # a print worker joining a run: the batches are on the queue, lost ones have their sweep
         with advisory_lock(LOCK_ISSUE, job.pk) as free:
             if not free:
                 continue
@@ -443,6 +478,16 @@ def resume_interrupted(*, worker_started: bool = False) -> list[int]:
     if resumed:
         log.warning("resumed issuing jobs %s", resumed)
     return resumed
+
+
+def printing_lively(job: Job, now) -> bool:
+    """Whether the job is in its print phase and batches were finished lately (workers are at it)."""
+    lively = now - datetime.timedelta(seconds=settings.PRINT_LEASE_SECONDS)
+    return (
+        job.heartbeat_at is not None
+        and job.heartbeat_at > lively
+        and NoticeBatch.objects.filter(order_id=job.params.get("order"), rendered_at__gt=lively).exists()
+    )
 
 
 # ----- the tasks (re-exported by mobilization.tasks, under their names there) -----------------------
@@ -463,7 +508,7 @@ def issue_notices(job_id: int, order_id: int) -> None:
 def render_notice_batch(job_id: int, batch_id: int) -> None:
     """Render one township part of an order's notices to PDF and hand it to the delivery channels."""
     try:
-        render_batch(job_id, batch_id)
+        render_batch(job_id, batch_id, worker=render_notice_batch.request.hostname or "")
     except Exception as exc:
         batch_failed(job_id, batch_id, str(exc) or type(exc).__name__)
         if not eager():
@@ -473,3 +518,8 @@ def render_notice_batch(job_id: int, batch_id: int) -> None:
 @shared_task(name="mobilization.resume_issuing")
 def resume_issuing(worker_started: bool = False) -> list[int]:
     return resume_interrupted(worker_started=worker_started)
+
+
+@shared_task(name="mobilization.requeue_lost_batches")
+def requeue_lost_batches_task() -> list[int]:
+    return requeue_lost_batches()

@@ -37,3 +37,19 @@ def issue(run_on_commit):
         )
 
     return go
+
+
+@pytest.fixture
+def real_broker():
+    """Send tasks to Redis for real (the suite runs Celery eagerly), on an empty queue."""
+    import redis
+    from django.conf import settings as django_settings
+
+    from config.celery import app as celery_app
+
+    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = eager
+    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()

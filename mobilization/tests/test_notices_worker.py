@@ -2,10 +2,7 @@
 notices, started again, and the job finishes with exactly one notice per called person, none missing."""
 
 import pytest
-import redis
-from django.conf import settings as django_settings
 
-from config.celery import app as celery_app
 from core.choices import JobStatus
 from core.models import Job
 from core.testing_workers import kill, start_worker, wait_for
@@ -18,17 +15,6 @@ from .notice_world import approved_order
 
 PEOPLE = 120  # on top of the world's eight; chunks of 10 with a pause: the kill lands mid-way
 CHUNKED = {"NOTICE_ISSUE_CHUNK": "10", "NOTICE_ISSUE_PAUSE": "0.25"}
-
-
-@pytest.fixture
-def real_broker():
-    """Send tasks to Redis for real (the suite runs Celery eagerly), on an empty queue."""
-    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = eager
-    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
 
 
 @pytest.mark.django_db(transaction=True)

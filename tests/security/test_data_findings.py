@@ -262,11 +262,11 @@ def test_6_imports_run_on_the_bulk_queue():
 
     route = app.amqp.router.route({}, "core.importing.run_import")
     assert route["queue"].name == "bulk"
-    assert app.amqp.router.route({}, "reports.generate_report")["queue"].name == "celery"
-    for path in ("scripts/run.sh", "docker-compose.yml"):
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        assert re.search(r"worker.*celery,bulk", text), path
+    assert app.amqp.router.route({}, "reports.generate_report")["queue"].name == "interactive"
+    with open("scripts/run.sh", encoding="utf-8") as fh:
+        assert re.search(r"worker -Q bulk,print", fh.read())
+    with open("docker-compose.yml", encoding="utf-8") as fh:
+        assert re.search(r'"worker", "-Q", "bulk"', fh.read())
 
 
 # ----- finding 7: formulas in CSV exports -------------------------------------------------------------
