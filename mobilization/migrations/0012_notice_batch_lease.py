@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mobilization', '0008_lifecycle'),
+        ("mobilization", "0011_decisions_from_core_decision_record"),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reservists', '0002_search_indexes'),
+        ("reservists", "0003_search_by_part_and_birth_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mobilization', '0008_lifecycle'),
+        ("mobilization", "0009_random_file_keys"),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     """Regions get their official order (core/data's order): drop-downs listed counties by English name."""
 
     dependencies = [
-        ("core", "0004_organisation_admin"),
+        ("core", "0005_random_file_keys"),
     ]
 
     operations = [

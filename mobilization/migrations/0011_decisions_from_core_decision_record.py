@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mobilization', '0008_lifecycle'),
+        ("mobilization", "0010_order_submission_comment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
