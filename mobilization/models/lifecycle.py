@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditedModel, BilingualNameMixin, Job, Region, TimeStampedModel
+from core.models import AuditedModel, BilingualNameMixin, DecisionRecord, Job, Region, TimeStampedModel
 from core.scope import ScopedQuerySet
 from core.storage import random_key
 
@@ -70,7 +70,7 @@ class AreaExemption(TimeStampedModel):
         return f"{self.order_id}: {self.ground_id}"
 
 
-class Exemption(TimeStampedModel):
+class Exemption(DecisionRecord, TimeStampedModel):
     """Exemption of one notice from its call-up (免召): requested by a township office, decided by the MND unit.
 
     At most one standing (requested or approved) exemption per notice (database constraint)."""
@@ -96,16 +96,6 @@ class Exemption(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_by_name = models.CharField(_("requested by (name)"), max_length=150, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "notice__township"
@@ -201,7 +191,7 @@ class Gap(models.Model):
         return f"{self.notice_id} {self.status}"
 
 
-class OrderChange(TimeStampedModel):
+class OrderChange(DecisionRecord, TimeStampedModel):
     """A recall or correction of an issued order, proposed by staff and decided by another person (four-eyes).
 
     No townships means the whole order. The job works through the notices in id order and records the last id
@@ -221,16 +211,6 @@ class OrderChange(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     proposed_by_name = models.CharField(_("proposed by (name)"), max_length=150, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
     job = models.ForeignKey(
         Job, verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
