@@ -24,7 +24,6 @@ from mobilization.services import issuing
 
 from .helpers import make_reservist
 from .notice_world import approved_order
-from .test_notices_worker import real_broker  # noqa: F401 (fixture)
 
 EXTRA_TOWNSHIPS = ["231", "234", "235", "236", "238", "241", "242", "244"]  # 新北市: one batch each
 # A render task that finds its batch done returns at once (tasks are idempotent and may run twice): count PDFs made.
