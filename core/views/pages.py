@@ -18,7 +18,6 @@ from core.scope import get_scope
 
 from .base import KeysetListMixin, PortalPermissionMixin, ScopedListView
 
-
 # The counties of an account's area by core.authz.cache_key (which changes with any grant or region change).
 _SCOPE_COUNTIES = ProcessMemo()
 
