@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from . import events as events_registry
@@ -79,11 +79,11 @@ def _field(model, key: str):
 
 # Keys of named events' data that are no field of their record.
 EVENT_KEYS = {
-    "method": gettext_lazy("Method"),
-    "path": gettext_lazy("Address"),
-    "status": gettext_lazy("Status"),
-    "rows": gettext_lazy("Rows"),
-    "scope": gettext_lazy("Scope"),
+    "method": pgettext_lazy("audit", "Method"),
+    "path": pgettext_lazy("audit", "Address"),
+    "status": pgettext_lazy("audit", "Status"),
+    "rows": pgettext_lazy("audit", "Rows"),
+    "scope": pgettext_lazy("audit", "Scope"),
 }
 
 
@@ -144,7 +144,7 @@ def format_value(field, value, names: _Names, show_ids: bool) -> str:
             if label is not None:
                 return str(label)
         if isinstance(field, models.BooleanField):
-            return _("Yes") if value else _("No")
+            return pgettext("audit", "Yes") if value else pgettext("audit", "No")
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
             parsed = parse_datetime(value)
             if parsed is not None:
@@ -158,7 +158,7 @@ def format_value(field, value, names: _Names, show_ids: bool) -> str:
             if obj is not None:
                 return _plain(str(obj), show_ids)
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return pgettext("audit", "Yes") if value else pgettext("audit", "No")
     if isinstance(value, str):
         parsed = parse_datetime(value) if "T" in value and len(value) >= 19 else None
         if parsed is not None:
@@ -240,5 +240,5 @@ def present(events, request) -> list[dict]:
 
 def _record_kind(table: str) -> str:
     if table == "access":
-        return _("Access")
+        return pgettext("audit", "Access")
     return table or "—"
