@@ -24,7 +24,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext, pgettext_lazy
-from django.utils.translation import gettext as _
 
 from . import events as events_registry
 from .audit import model_for_table, note_full_id_shown

@@ -4,13 +4,11 @@ from html import escape
 from django.apps import apps
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
 from . import authz
 from .choices import Role
 from .memo import ProcessMemo
-
 
 # The menu's few groups, in this order; each app's entries (AppConfig.nav) go to its group. One line at 1280 px in
 # either language: a group with one entry for the account is a plain link, one with more opens its list.
@@ -62,7 +60,8 @@ def _render_nav(user, entries, path) -> str:
     current = current_entry([entry for _i, entry in visible], path)
     current = visible[current][0] if current is not None else None
     html = []
-    for group, (group_label, _apps) in list(enumerate(NAV_GROUPS)) + [(len(NAV_GROUPS), (pgettext_lazy("menu", "More"), ()))]:
+    groups = [*NAV_GROUPS, (pgettext_lazy("menu", "More"), ())]
+    for group, (group_label, _apps) in enumerate(groups):
         members = [(i, entry) for i, entry in visible if entry[0] == group]
         if not members:
             continue

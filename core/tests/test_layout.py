@@ -37,7 +37,7 @@ def test_exactly_one_menu_entry_is_current(users, path, entry):
 
 def test_the_menu_is_a_few_groups(users):
     html = nav(logged_in(users.admin).get("/").content.decode())
-    top_level = html.count('<div class="navgroup">') + len(re.findall(r'^<a |</div><a ', html))
+    top_level = html.count('<div class="navgroup">') + len(re.findall(r"^<a |</div><a ", html))
     assert top_level <= len(NAV_GROUPS)
     assert "aria-current" not in html  # the home page is no menu entry
 
