@@ -68,11 +68,17 @@ class AssetDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         asset, user = self.object, self.request.user
         visible = Asset.objects.for_user(user)
-        context["dependencies"] = (
-            Dependency.objects.filter(asset=asset, depends_on__in=visible)
+        # Every upstream asset is listed (the operator recorded them, some by another operator's registry code);
+        # of one outside the user's scope only its name, sector and code are shown, with no link.
+        dependencies = list(
+            Dependency.objects.filter(asset=asset)
             .select_related("depends_on__sector")
             .order_by("kind", "depends_on__name")
         )
+        seen = set(visible.filter(pk__in=[d.depends_on_id for d in dependencies]).values_list("pk", flat=True))
+        for dependency in dependencies:
+            dependency.upstream_visible = dependency.depends_on_id in seen
+        context["dependencies"] = dependencies
         context["dependents"] = (
             Dependency.objects.filter(depends_on=asset, asset__in=visible)
             .select_related("asset__sector")
