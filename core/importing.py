@@ -54,8 +54,9 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from . import csvexport, jobs
 from .audit import set_local_context
@@ -490,18 +491,36 @@ def _run(job) -> None:
 # ----- the template file -------------------------------------------------------------------------
 
 
+def template_headers(importer_class: type[Importer]) -> list[str]:
+    """The header row in the reader's language (the importer accepts Chinese and English headers alike)."""
+    return [str(capfirst(column.label)) for column in importer_class.columns]
+
+
+def template_guide(importer_class: type[Importer]) -> list[list[str]]:
+    """What each column takes: a guide kept apart from the data (a second sheet), so it is never imported."""
+    rows = [[pgettext("import template", word) for word in ("Column", "Required", "Header in English", "Example")]]
+    for column in importer_class.columns:
+        required = pgettext("import template", "yes") if column.required else pgettext("import template", "no")
+        rows.append([str(capfirst(column.label)), required, column.name, column.example])
+    return rows
+
+
 def template_response(importer_class: type[Importer], fmt: str = "csv") -> HttpResponse:
-    """The file to fill in: the header row (column names) and one example row."""
-    headers = [c.name for c in importer_class.columns]
-    example = [c.example for c in importer_class.columns]
+    """The file to fill in: the header row only, in the reader's language, with no example row that could be
+    imported by mistake. The XLSX file carries a guide (each column, whether required, an example) on a second
+    sheet, which the importer never reads (it reads the first sheet)."""
+    headers = template_headers(importer_class)
     base = importer_class.kind.replace(".", "-")
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         workbook = Workbook()
         sheet = workbook.active
+        sheet.title = re.sub(r"[\\/*?:\[\]]", " ", str(importer_class.title))[:31] or "data"
         sheet.append(headers)
-        sheet.append(example)
+        guide = workbook.create_sheet(pgettext("import template", "Guide")[:31])
+        for row in template_guide(importer_class):
+            guide.append(row)
         out = io.BytesIO()
         workbook.save(out)
         response = HttpResponse(
@@ -512,7 +531,6 @@ def template_response(importer_class: type[Importer], fmt: str = "csv") -> HttpR
     out = io.StringIO()
     writer = csvexport.writer(out)
     writer.writerow(headers)
-    writer.writerow(example)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{base}-template.csv"'
     return response

@@ -14,6 +14,10 @@ from ..models import Team
 from .common import portal_view, scoped
 
 
+def positions_of(team) -> list[str]:
+    return list(team.positions.order_by("position").values_list("position", flat=True))
+
+
 @portal_view("civil_defense.view_team", "civil_defense.add_member")
 def roster_import(request, pk):
     team = scoped(Team, request, pk)
@@ -24,7 +28,7 @@ def roster_import(request, pk):
     return render(
         request,
         "civil_defense/roster_import.html",
-        {"team": team, "form": form, "columns": RosterImport.columns},
+        {"team": team, "form": form, "columns": RosterImport.columns, "positions": positions_of(team)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -44,6 +48,7 @@ def roster_import_result(request, pk, job_id):
             "team": team,
             "form": ImportForm(),
             "columns": RosterImport.columns,
+            "positions": positions_of(team),
             "job": job,
             "errors": (job.result or {}).get("errors", []),
             "error_count": (job.result or {}).get("error_count", 0),
