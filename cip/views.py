@@ -34,10 +34,12 @@ from .forms import (
     PlanUnitForm,
     SectorForm,
 )
-from .geo import render_county_map
+from .geo import render_asset_map, render_county_map
 from .models import Asset, Dependency, ProtectionPlan, RiskMatrix, Sector
 
 CASCADE_ROWS_SHOWN = 200
+# The point map draws at most this many assets (the county tiles count them all).
+MAP_POINTS = 3000
 
 
 class AssetListView(ScopedListView):
@@ -365,6 +367,20 @@ class MapView(PortalPermissionMixin, TemplateView):
             )
         )
         context["total"] = sum(counts.values())
+        # The assets themselves at their coordinates (those of the user's scope only), nearest the most at risk.
+        points = list(
+            Asset.objects.for_user(self.request.user)
+            .order_by("id")
+            .values("id", "name", "latitude", "longitude", "risk_level")[:MAP_POINTS]
+        )
+        context["asset_svg"] = mark_safe(  # noqa: S308 - render_asset_map escapes every text it writes
+            render_asset_map(
+                points,
+                title=_("Critical-infrastructure assets at their locations"),
+                href=lambda pk: reverse("cip:asset-detail", args=[pk]),
+            )
+        )
+        context["points_shown"] = len(points)
         return context
 
 

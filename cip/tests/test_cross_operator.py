@@ -94,3 +94,26 @@ def test_registry_codes_round_trip():
     assert Asset.pk_from_registry_code(" ci123 ") == 123
     assert Asset.pk_from_registry_code("123") == 123
     assert Asset.pk_from_registry_code("XX-1") is None
+
+
+def test_the_map_draws_assets_at_their_coordinates_offline_with_the_county_overview(users):
+    from cip.geo import project
+
+    here = make_asset(COUNTY_A, name="Plant here", latitude="25.01000", longitude="121.46000")
+    elsewhere = make_asset(COUNTY_B, name="Plant elsewhere")
+    response = logged_in(users.agency).get(reverse("cip:map"))
+    page = response.content.decode()
+    x, y = project(121.46, 25.01)
+    assert f'data-id="{here.pk}" cx="{x}" cy="{y}"' in page
+    assert f'data-id="{elsewhere.pk}"' not in page  # another operator's asset is not on this operator's map
+    assert 'class="land"' in page and 'id="county-map"' in page  # outline, and the tiles as overview
+    svg = page.split('id="asset-map"', 1)[1].split("</svg>", 1)[0]
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # nothing fetched from a tile server
+    assert "Plant here" in svg and reverse("cip:asset-detail", args=[here.pk]) in svg
+
+
+def test_asset_filters_start_at_all_not_dashes_or_unknown(users):
+    page = logged_in(users.agency).get(reverse("cip:asset-list")).content.decode()
+    filters = page.split('id="asset-filters"', 1)[1].split("</form>", 1)[0]
+    assert "---------" not in filters and "未知" not in filters
+    assert filters.count(">全部<") >= 6 and "僅逾期" in filters

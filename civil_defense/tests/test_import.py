@@ -143,8 +143,8 @@ def test_an_unknown_position_is_a_row_error_not_a_new_establishment_row(users, u
     assert (error["row"], error["column"]) == (3, "職務")
     assert "分隊員" in error["message"] and "隊員" in error["message"]
     # the result reads as a result: no "checking every row" left over above it
-    assert "檔案有 1 個問題，未匯入任何資料。" in page
-    assert "正在檢查" not in page
+    job_box = page.split('id="import-job"', 1)[1].split("</section>", 1)[0]
+    assert "未匯入任何資料" in job_box and "正在檢查" not in job_box
     # and the team page's establishment has no phantom row
     team_page = logged_in(users.county_a).get(reverse("civil_defense:team-detail", args=[team.pk])).content.decode()
     assert "分隊員" not in team_page
