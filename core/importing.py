@@ -56,7 +56,7 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from . import csvexport, jobs
 from .audit import set_local_context
@@ -435,7 +435,7 @@ def start_import(importer_class: type[Importer], user, uploaded_file, params: di
             "language": translation.get_language() or "zh-hant",
             **(params or {}),
         },
-        message=_("Waiting to start."),
+        message=jobs.text(gettext_noop("Waiting to start.")),
     )
     jobs.enqueue(job, run_import)
     return job
@@ -461,7 +461,9 @@ def _run(job) -> None:
         data = fh.read()
     try:
         table = read_table(data, job.params.get("filename", path))
-        jobs.set_progress(job.pk, done=0, total=max(1, data.count(b"\n")), message=_("Checking every row…"))
+        jobs.set_progress(
+            job.pk, done=0, total=max(1, data.count(b"\n")), message=jobs.text(gettext_noop("Checking every row…"))
+        )
         rows, errors = importer.parse(table, progress=lambda n: jobs.set_progress(job.pk, done=n))
     except ImportFailed as exc:
         errors, rows = [RowError(0, "", str(exc))], []
@@ -473,17 +475,21 @@ def _run(job) -> None:
         )
         jobs.fail(
             job.pk,
-            _("%(n)d problem(s) found; nothing was imported. Correct the file and upload it again.")
-            % {"n": len(errors)},
+            jobs.text(
+                gettext_noop("%(n)d problem(s) found; nothing was imported. Correct the file and upload it again."),
+                n=len(errors),
+            ),
         )
         return
-    jobs.set_progress(job.pk, done=len(rows), total=len(rows), message=_("Writing %(n)d rows…") % {"n": len(rows)})
+    jobs.set_progress(
+        job.pk, done=len(rows), total=len(rows), message=jobs.text(gettext_noop("Writing %(n)d rows…"), n=len(rows))
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         set_local_context(cursor, job.created_by, reason=f"import {job.params.get('filename', '')}")
         written = importer.write(cursor, rows)
     jobs.finish(
         job.pk,
-        message=_("%(n)d rows imported.") % {"n": written},
+        message=jobs.text(gettext_noop("%(n)d rows imported."), n=written),
         result={"rows": len(rows), "written": written, "errors": []},
     )
 

@@ -60,3 +60,42 @@ def test_ranks_and_categories_in_english():
     with translation.override("zh-hant"):
         assert rank_label("少尉") == "少尉" and str(Category.RESERVIST.label) == "後備軍人"
         assert rank_label("准尉") == "准尉"  # not listed: as recorded
+
+
+def test_a_job_message_written_by_a_chinese_worker_reads_in_english(users):
+    from core import jobs
+    from core.api.serializers import JobSerializer
+    from core.models import Job
+
+    with translation.override("zh-hant"):
+        job = jobs.create_job("test.kind", users.admin, message=jobs.text("Waiting to start."))
+        jobs.set_progress(job.pk, message=jobs.text("Checking every row…"))
+        jobs.finish(job.pk, message=jobs.text("%(n)d rows imported.", n=3), result={"rows": 3})
+    job = Job.objects.get(pk=job.pk)
+    assert job.result["rows"] == 3
+    with translation.override("zh-hant"):
+        assert job.display_message == job.message != "3 rows imported."
+    with translation.override("en"):
+        assert job.display_message == "3 rows imported."
+        assert JobSerializer(job).data["message"] == "3 rows imported."
+    # plain text (an older job, or a caller that did not use jobs.text) reads as written
+    jobs.set_progress(job.pk, message="ok")
+    job.refresh_from_db()
+    with translation.override("en"):
+        assert job.display_message == "ok" and job.result["rows"] == 3
+
+
+def test_a_job_error_reads_in_the_readers_language(users):
+    from core import jobs
+    from core.models import Job
+
+    job = jobs.create_job("test.kind", users.admin)
+    with translation.override("zh-hant"):
+        jobs.fail(
+            job.pk,
+            jobs.text("%(n)d problem(s) found; nothing was imported. Correct the file and upload it again.", n=2),
+        )
+    job = Job.objects.get(pk=job.pk)
+    with translation.override("en"):
+        assert job.display_error.startswith("2 problem(s) found")
+    assert "2" in job.error and "problem" not in job.error
