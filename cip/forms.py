@@ -1,11 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import RocDatesForm, ScopedModelForm
 from core.models import Region
 
-from .choices import Scenario
+from .choices import DependencyKind, Scenario
 from .models import Asset, AssetContact, Dependency, PlanUnit, ProtectionPlan, RiskMatrix, Sector, SubSector
 
 
@@ -46,15 +47,59 @@ class ContactForm(ScopedModelForm):
 
 
 class DependencyForm(ScopedModelForm):
+    """What this asset depends on: one of the user's own assets, or any asset on the national list named by its
+    registry code (another operator's water or telecom asset), of which the user learns only the name and sector."""
+
+    registry_code = forms.CharField(
+        label=_("or: registry code of another operator's asset"),
+        required=False,
+        max_length=20,
+        help_text=_("The code on the asset's page at its operator, e.g. CI-000123."),
+    )
+
     class Meta:
         model = Dependency
-        fields = ["depends_on", "kind", "note"]
+        fields = ["depends_on", "registry_code", "kind", "note"]
         labels = {"depends_on": _("Depends on (fails -> this asset is affected)")}
 
     def __init__(self, *args, asset=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.asset = asset
         self.fields["depends_on"].queryset = self.fields["depends_on"].queryset.exclude(pk=asset.pk).order_by("name")
+        self.fields["depends_on"].required = False
+        self.fields["depends_on"].empty_label = _("(one of your assets)")
+
+    def clean(self):
+        data = super().clean()
+        chosen, code = data.get("depends_on"), (data.get("registry_code") or "").strip()
+        if chosen and code:
+            raise ValidationError(_("Choose one of your assets or give a registry code, not both."))
+        if not chosen and not code:
+            raise ValidationError(_("Choose the asset this one depends on, or give its registry code."))
+        if code:
+            pk = Asset.pk_from_registry_code(code)
+            upstream = Asset.objects.filter(pk=pk).select_related("sector").first() if pk else None
+            if upstream is None:
+                self.add_error(
+                    "registry_code", _("No asset on the national list has the code %(code)s.") % {"code": code}
+                )
+                return data
+            data["depends_on"] = upstream
+            self.instance.depends_on = upstream
+        upstream = data.get("depends_on")
+        if upstream is not None and upstream.pk == self.asset.pk:
+            raise ValidationError(_("An asset cannot depend on itself."))
+        kind = data.get("kind")
+        if (
+            upstream is not None
+            and kind
+            and Dependency.objects.filter(asset=self.asset, depends_on=upstream, kind=kind).exists()
+        ):
+            raise ValidationError(
+                _("%(asset)s already depends on %(upstream)s for %(kind)s.")
+                % {"asset": self.asset.name, "upstream": upstream.name, "kind": DependencyKind(kind).label}
+            )
+        return data
 
 
 class AssessmentForm(RocDatesForm):

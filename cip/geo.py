@@ -140,3 +140,97 @@ def render_county_map(
 
 def _number(value) -> str:
     return str(int(value)) if float(value).is_integer() else f"{float(value):.1f}"
+
+
+# ----- assets at their coordinates -----------------------------------------------------------------
+# A simplified outline of Taiwan's main island (about 50 km resolution, drawn for this map: not a survey line)
+# and the outlying island groups as small discs. Equirectangular projection, longitude scaled by cos(24°).
+
+ISLAND_OUTLINE = (
+    (121.00, 25.05),
+    (121.15, 25.12),
+    (121.40, 25.25),
+    (121.54, 25.30),
+    (121.74, 25.16),
+    (121.92, 25.13),
+    (121.93, 25.01),
+    (121.83, 24.84),
+    (121.86, 24.58),
+    (121.70, 24.30),
+    (121.62, 24.05),
+    (121.50, 23.70),
+    (121.43, 23.40),
+    (121.37, 23.10),
+    (121.20, 22.85),
+    (121.00, 22.60),
+    (120.88, 22.30),
+    (120.86, 21.92),
+    (120.74, 21.93),
+    (120.70, 22.10),
+    (120.62, 22.30),
+    (120.45, 22.48),
+    (120.27, 22.58),
+    (120.18, 22.80),
+    (120.10, 23.05),
+    (120.08, 23.30),
+    (120.14, 23.55),
+    (120.20, 23.80),
+    (120.35, 24.10),
+    (120.50, 24.30),
+    (120.62, 24.50),
+    (120.75, 24.70),
+    (120.90, 24.85),
+)
+OUTLYING = {"TW-PEN": (119.58, 23.57, 0.12), "TW-KIN": (118.35, 24.44, 0.10), "TW-LIE": (119.95, 26.16, 0.08)}
+WEST, EAST, SOUTH, NORTH = 118.1, 122.1, 21.8, 26.4
+PX_PER_DEG = 130.0
+LAT_STRETCH = 1 / 0.9135  # 1 / cos(24°)
+RISK_COLOURS = {"high": "#b42318", "medium": "#b7791f", "low": "#1e7b34", "": "#5b6775"}
+
+
+def project(lon: float, lat: float) -> tuple[float, float]:
+    return (
+        round((float(lon) - WEST) * PX_PER_DEG, 1),
+        round((NORTH - float(lat)) * PX_PER_DEG * LAT_STRETCH, 1),
+    )
+
+
+def render_asset_map(
+    points, *, title: str = "", href: Callable[[int], str] | None = None, english: bool | None = None
+) -> str:
+    """An SVG of assets at their coordinates over the simplified outline, with county names at their centres.
+
+    `points` are dicts with id, name, latitude, longitude and risk_level. Everything is drawn here from data in
+    the repository: no tile server, no network, no script. All text is escaped."""
+    if english is None:
+        english = (get_language() or "").lower().startswith("en")
+    width, height = project(EAST, SOUTH)
+    outline = " ".join(f"{x},{y}" for x, y in (project(lon, lat) for lon, lat in ISLAND_OUTLINE))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' role="img" class="asset-map" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>" if title else "",
+        f'<polygon class="land" points="{outline}" fill="#eef2f6" stroke="#5a6b7d" stroke-width="1.2"/>',
+    ]
+    for lon, lat, radius in OUTLYING.values():
+        x, y = project(lon, lat)
+        parts.append(
+            f'<circle class="land" cx="{x}" cy="{y}" r="{radius * PX_PER_DEG}" fill="#eef2f6" stroke="#5a6b7d"/>'
+        )
+    for tile in COUNTIES:
+        x, y = project(tile.lon, tile.lat)
+        name = tile.short_en if english else tile.short_zh
+        parts.append(
+            f'<text class="county-label" x="{x}" y="{y - 6}" text-anchor="middle" font-size="11"'
+            f' fill="#8795a5">{escape(name)}</text>'
+        )
+    for point in points:
+        x, y = project(point["longitude"], point["latitude"])
+        colour = RISK_COLOURS.get(point.get("risk_level") or "", RISK_COLOURS[""])
+        dot = (
+            f'<circle class="asset" data-id="{int(point["id"])}" cx="{x}" cy="{y}" r="4.5" fill="{colour}"'
+            f' fill-opacity=".85" stroke="#fff" stroke-width="1"><title>{escape(point["name"])}</title></circle>'
+        )
+        parts.append(f'<a href="{escape(href(point["id"]))}">{dot}</a>' if href else dot)
+    parts.append("</svg>")
+    return "".join(parts)

@@ -224,6 +224,22 @@ class Asset(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    REGISTRY_PREFIX = "CI-"
+
+    @property
+    def registry_code(self) -> str:
+        """The asset's public code on the national list (CI-000123): what another operator uses to name it as the
+        asset theirs depends on, without seeing anything else of it."""
+        return f"{self.REGISTRY_PREFIX}{self.pk:06d}" if self.pk else ""
+
+    @classmethod
+    def pk_from_registry_code(cls, code: str) -> int | None:
+        """CI-000123, ci-123 or 123 -> 123; anything else -> None."""
+        import re
+
+        match = re.fullmatch(r"\s*(?:CI-?)?0*(\d{1,12})\s*", code or "", flags=re.IGNORECASE)
+        return int(match.group(1)) if match else None
+
     def clean(self):
         errors = {}
         if self.subsector_id and self.sector_id and self.subsector.sector_id != self.sector_id:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.scope import ensure_in_scope
 
 from .actions import ApprovePlan, ReopenPlan, ReturnPlan, SubmitPlan
-from .choices import RISK_RANK
+from .choices import RISK_RANK, DependencyKind
 from .models import Asset, Dependency, ProtectionPlan, RiskAssessment, RiskMatrix
 
 # ----- risk assessments --------------------------------------------------------------------------
@@ -118,6 +118,11 @@ class AffectedAsset:
     asset: Asset
     depth: int
     kinds: list[str]
+
+    @property
+    def kind_labels(self) -> list[str]:
+        """The kinds in the reader's language (電力, not "power")."""
+        return [str(DependencyKind(kind).label) if kind in DependencyKind.values else kind for kind in self.kinds]
 
 
 @dataclass

@@ -34,10 +34,12 @@ from .forms import (
     PlanUnitForm,
     SectorForm,
 )
-from .geo import render_county_map
+from .geo import render_asset_map, render_county_map
 from .models import Asset, Dependency, ProtectionPlan, RiskMatrix, Sector
 
 CASCADE_ROWS_SHOWN = 200
+# The point map draws at most this many assets (the county tiles count them all).
+MAP_POINTS = 3000
 
 
 class AssetListView(ScopedListView):
@@ -68,11 +70,17 @@ class AssetDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         asset, user = self.object, self.request.user
         visible = Asset.objects.for_user(user)
-        context["dependencies"] = (
-            Dependency.objects.filter(asset=asset, depends_on__in=visible)
+        # Every upstream asset is listed (the operator recorded them, some by another operator's registry code);
+        # of one outside the user's scope only its name, sector and code are shown, with no link.
+        dependencies = list(
+            Dependency.objects.filter(asset=asset)
             .select_related("depends_on__sector")
             .order_by("kind", "depends_on__name")
         )
+        seen = set(visible.filter(pk__in=[d.depends_on_id for d in dependencies]).values_list("pk", flat=True))
+        for dependency in dependencies:
+            dependency.upstream_visible = dependency.depends_on_id in seen
+        context["dependencies"] = dependencies
         context["dependents"] = (
             Dependency.objects.filter(depends_on=asset, asset__in=visible)
             .select_related("asset__sector")
@@ -349,6 +357,20 @@ class MapView(PortalPermissionMixin, TemplateView):
             )
         )
         context["total"] = sum(counts.values())
+        # The assets themselves at their coordinates (those of the user's scope only), nearest the most at risk.
+        points = list(
+            Asset.objects.for_user(self.request.user)
+            .order_by("id")
+            .values("id", "name", "latitude", "longitude", "risk_level")[:MAP_POINTS]
+        )
+        context["asset_svg"] = mark_safe(  # noqa: S308 - render_asset_map escapes every text it writes
+            render_asset_map(
+                points,
+                title=_("Critical-infrastructure assets at their locations"),
+                href=lambda pk: reverse("cip:asset-detail", args=[pk]),
+            )
+        )
+        context["points_shown"] = len(points)
         return context
 
 

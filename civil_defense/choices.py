@@ -48,3 +48,5 @@ class TrainingStatus(models.TextChoices):
     CURRENT = "current", _("Current")
     DUE = "due", _("Due")
     LAPSED = "lapsed", _("Lapsed")
+    # Never attended a recorded session (a member just imported): not the same as a training that ran out.
+    NO_RECORD = "no_record", _("No training record")

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import ImportFileField, ScopedModelForm
 from core.pii import normalise_national_id
@@ -53,6 +54,7 @@ class MemberForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         if team is not None:
             self.instance.team = team
+        self.position_from_establishment()
         if self.instance.pk:
             # The full ID is not echoed into the page: changing it means typing a new one.
             self.fields["national_id"].required = False
@@ -60,6 +62,21 @@ class MemberForm(ScopedModelForm):
                 "masked": self.instance.masked_national_id
             }
             self.initial["national_id"] = ""
+
+    def position_from_establishment(self):
+        """The position is chosen from the team's establishment (編制), never typed: a variant spelling would
+        count as a position of its own. A member's earlier position stays selectable until changed."""
+        team = self.instance.team if self.instance.team_id else None
+        names = list(team.positions.order_by("position").values_list("position", flat=True)) if team else []
+        current = self.instance.position
+        if current and current not in names:
+            names.append(current)
+        self.fields["position"] = forms.ChoiceField(
+            label=pgettext_lazy("team post", "position"),
+            required=False,
+            choices=[("", _("(none)"))] + [(name, name) for name in names],
+            help_text="" if names else _("Add the team's positions to its establishment first."),
+        )
 
     def clean_national_id(self):
         value = normalise_national_id(self.cleaned_data.get("national_id"))

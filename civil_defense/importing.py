@@ -20,6 +20,9 @@ from .models import Member, Team
 
 MAX_ROWS = 20000
 
+# "position" alone is another app's word (an order's place in a list): the post in a team has its own context.
+POSITION_LABEL = pgettext_lazy("team post", "position")
+
 
 def parse_national_id(value: str) -> str:
     value = normalise_national_id(value)
@@ -43,7 +46,7 @@ class RosterImport(Importer):
     columns = [
         Column("national_id", gettext_lazy("national ID"), parse=parse_national_id, example="A123456789"),
         Column("name", pgettext_lazy("person", "name"), max_length=100, example="王小明"),
-        Column("position", gettext_lazy("position"), required=False, max_length=100, example="分隊員"),
+        Column("position", POSITION_LABEL, required=False, max_length=100, example="隊員"),
         Column("phone", gettext_lazy("phone"), required=False, max_length=30, example="0912345678"),
         Column("email", gettext_lazy("e-mail"), required=False, parse=parse_email, max_length=254),
         Column(
@@ -61,9 +64,11 @@ class RosterImport(Importer):
         return Team.objects.for_user(self.user).filter(pk=self.params.get("team")).first()
 
     def validate_all(self, rows):
-        if self.team() is None:
+        team = self.team()
+        if team is None:
             yield RowError(0, "", _("The team is not in your area."))
             return
+        yield from self.check_positions(team, rows)
         if len(rows) > MAX_ROWS:
             yield RowError(0, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS})
         seen: dict[str, int] = {}
@@ -78,6 +83,27 @@ class RosterImport(Importer):
                 )
             else:
                 seen[national_id] = row.number
+
+    def check_positions(self, team, rows):
+        """A position is one of the team's establishment (編制): a name typed differently ("分隊員" for "隊員")
+        would otherwise count as a position of its own beside the establishment."""
+        allowed = list(team.positions.order_by("position").values_list("position", flat=True))
+        label = str(self.column_label("position"))
+        for row in rows:
+            position = row.values["position"]
+            if not position or position in allowed:
+                continue
+            if allowed:
+                message = _("%(position)s is not a position of this team's establishment; use one of: %(allowed)s.") % {
+                    "position": position,
+                    "allowed": "、".join(allowed),
+                }
+            else:
+                message = _(
+                    "%(position)s is not a position of this team's establishment: the team has none yet. "
+                    "Add its positions on the team page first, or leave the column empty."
+                ) % {"position": position}
+            yield RowError(row.number, label, message)
 
     def write(self, cursor, rows) -> int:
         team = self.team()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.models import Region
@@ -27,6 +27,8 @@ class CountyReadiness:
     establishment: int = 0
     strength: int = 0
     trained: int = 0
+    # members with no recorded session at all (not lapsed: never recorded)
+    no_record: int = 0
     shelters: int = 0
     shelter_capacity: int = 0
     shelter_assigned: int = 0
@@ -53,6 +55,8 @@ class CountyReadiness:
             "establishment": self.establishment,
             "strength": self.strength,
             "trained": self.trained,
+            "no_record": self.no_record,
+            "lapsed": self.strength - self.trained - self.no_record,
             "trained_share": self.trained_share,
             "staffing_rate": self.staffing_rate,
             "shelters": self.shelters,
@@ -90,10 +94,14 @@ def county_readiness(user, *, today: datetime.date | None = None, county_codes=N
     by_position = _grouped(positions, "team__county_id", n=Sum("authorised"))
     by_member = _grouped(members, "team__county_id", n=Count("pk"))
     # From the attendance side: one pass over the recent sessions' attendance, not a probe per member.
-    recent = TrainingAttendance.objects.filter(
-        member__in=members.values("pk"), session__date__gt=lapsed_before, session__date__lte=today
+    # trained: attended within the validity period; ever: attended at all (the others have no record, not lapsed)
+    attended = TrainingAttendance.objects.filter(member__in=members.values("pk"), session__date__lte=today)
+    by_attendance = _grouped(
+        attended,
+        "member__team__county_id",
+        n=Count("member_id", distinct=True, filter=Q(session__date__gt=lapsed_before)),
+        ever=Count("member_id", distinct=True),
     )
-    by_trained = _grouped(recent, "member__team__county_id", n=Count("member_id", distinct=True))
     by_shelter = _grouped(shelters, "township__parent_id", n=Count("pk"), cap=Sum("capacity"))
     by_assigned = _grouped(assignments, "shelter__township__parent_id", n=Count("pk"))
     station_rows = stations.order_by().values("township__parent_id", "kind").annotate(n=Count("pk"))
@@ -107,7 +115,8 @@ def county_readiness(user, *, today: datetime.date | None = None, county_codes=N
         row.teams = by_team.get(county_id, {}).get("n") or 0
         row.establishment = by_position.get(county_id, {}).get("n") or 0
         row.strength = by_member.get(county_id, {}).get("n") or 0
-        row.trained = by_trained.get(county_id, {}).get("n") or 0
+        row.trained = by_attendance.get(county_id, {}).get("n") or 0
+        row.no_record = row.strength - (by_attendance.get(county_id, {}).get("ever") or 0)
         row.shelters = by_shelter.get(county_id, {}).get("n") or 0
         row.shelter_capacity = by_shelter.get(county_id, {}).get("cap") or 0
         row.shelter_assigned = by_assigned.get(county_id, {}).get("n") or 0
@@ -119,7 +128,7 @@ def county_readiness(user, *, today: datetime.date | None = None, county_codes=N
 def totals(rows: list[CountyReadiness]) -> CountyReadiness:
     total = CountyReadiness(0, "", "")
     for row in rows:
-        for name in ("teams", "establishment", "strength", "trained", "shelters", "shelter_capacity"):
+        for name in ("teams", "establishment", "strength", "trained", "no_record", "shelters", "shelter_capacity"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.shelter_assigned += row.shelter_assigned
         for kind, n in row.stations.items():

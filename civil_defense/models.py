@@ -158,7 +158,7 @@ class TeamPosition(TimeStampedModel):
     """The authorised establishment of a team for one position (編制員額)."""
 
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="positions")
-    position = models.CharField(_("position"), max_length=100)
+    position = models.CharField(pgettext_lazy("team post", "position"), max_length=100)
     authorised = models.PositiveIntegerField(_("authorised posts"))
 
     objects = ScopedQuerySet.as_manager()
@@ -194,7 +194,7 @@ class Member(TimeStampedModel):
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="members")
     national_id = models.CharField(_("national ID"), max_length=10, validators=[validate_national_id])
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
-    position = models.CharField(_("position"), max_length=100, blank=True)
+    position = models.CharField(pgettext_lazy("team post", "position"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -2,7 +2,8 @@
 
 Rule (our choice; the issue leaves it open): a member is *current* if their last attended session is less than
 `VALID_DAYS - DUE_WINDOW_DAYS` days old, *due* in the last `DUE_WINDOW_DAYS` days of the validity period, and
-*lapsed* once `VALID_DAYS` have passed since (or if they never trained). Defaults: 365 and 30 days; a deployment
+*lapsed* once `VALID_DAYS` have passed since; a member with no recorded session at all has *no record* (kept apart
+from lapsed: a newly imported roster has not let anything lapse). Defaults: 365 and 30 days; a deployment
 can change them with the settings CIVIL_DEFENSE_TRAINING_VALID_DAYS and CIVIL_DEFENSE_TRAINING_DUE_WINDOW_DAYS.
 """
 
@@ -38,7 +39,9 @@ def thresholds(today: datetime.date | None = None) -> tuple[datetime.date, datet
 
 def status_for(last_trained: datetime.date | None, today: datetime.date | None = None) -> str:
     lapsed_before, due_before = thresholds(today)
-    if last_trained is None or last_trained <= lapsed_before:
+    if last_trained is None:
+        return TrainingStatus.NO_RECORD
+    if last_trained <= lapsed_before:
         return TrainingStatus.LAPSED
     if last_trained <= due_before:
         return TrainingStatus.DUE

@@ -72,3 +72,35 @@ def parse_date_input(text: str, compact: bool = True) -> datetime.date:
             raise ValueError(f"no ROC year 0: {text!r}")
         return datetime.date(year + ROC_OFFSET, month, day)
     raise ValueError(f"not a date: {text!r}")
+
+
+def reader_date(value: datetime.date | str | None, english: bool | None = None) -> str:
+    """A date inside a sentence, in the reader's calendar: 民國112年11月25日 in Chinese, 2023-11-25 in English.
+
+    Texts that carry dates (a rule's reason, a report's sentence) keep them as ISO data and call this when the
+    text is read, so the same stored reason reads right in either language."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if english is None:
+        from django.utils.translation import get_language
+
+        english = (get_language() or "").lower().startswith("en")
+    return value.isoformat() if english else format_roc(value)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def reader_params(params: dict) -> dict:
+    """A message's parameters with every ISO date (a stored reason's `until`) in the reader's calendar."""
+    return {
+        key: reader_date(value) if isinstance(value, str) and _ISO_DATE.fullmatch(value) else value
+        for key, value in params.items()
+    }

@@ -126,12 +126,14 @@ class AuditFilterForm(RocDatesForm):
     """The audit log's filters in words: what happened (a named event), to which kind of record, by whom."""
 
     event = forms.ChoiceField(label=_("What happened"), required=False)
+    username = forms.CharField(label=_("User (sign-in name)"), required=False)
     table = forms.ChoiceField(label=_("Kind of record"), required=False)
     object_id = forms.IntegerField(label=_("Record number"), required=False)
-    username = forms.CharField(label=_("User (sign-in name)"), required=False)
     action = forms.ChoiceField(label=_("Kind of change"), required=False, choices=[("", "---")] + AuditAction.choices)
     date_from = RocDateField(label=_("From"), required=False)
     date_to = RocDateField(label=_("To"), required=False)
+    # Every write of one request (the link on each row); not a box of its own.
+    request = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):
         from . import events

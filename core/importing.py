@@ -54,8 +54,9 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from . import csvexport, jobs
 from .audit import set_local_context
@@ -436,7 +437,7 @@ def start_import(importer_class: type[Importer], user, uploaded_file, params: di
             "language": translation.get_language() or "zh-hant",
             **(params or {}),
         },
-        message=_("Waiting to start."),
+        message=jobs.text(gettext_noop("Waiting to start.")),
     )
     jobs.enqueue(job, run_import)
     return job
@@ -462,7 +463,9 @@ def _run(job) -> None:
         data = fh.read()
     try:
         table = read_table(data, job.params.get("filename", path))
-        jobs.set_progress(job.pk, done=0, total=max(1, data.count(b"\n")), message=_("Checking every row…"))
+        jobs.set_progress(
+            job.pk, done=0, total=max(1, data.count(b"\n")), message=jobs.text(gettext_noop("Checking every row…"))
+        )
         rows, errors = importer.parse(table, progress=lambda n: jobs.set_progress(job.pk, done=n))
     except ImportFailed as exc:
         errors, rows = [RowError(0, "", str(exc))], []
@@ -474,11 +477,15 @@ def _run(job) -> None:
         )
         jobs.fail(
             job.pk,
-            _("%(n)d problem(s) found; nothing was imported. Correct the file and upload it again.")
-            % {"n": len(errors)},
+            jobs.text(
+                gettext_noop("%(n)d problem(s) found; nothing was imported. Correct the file and upload it again."),
+                n=len(errors),
+            ),
         )
         return
-    jobs.set_progress(job.pk, done=len(rows), total=len(rows), message=_("Writing %(n)d rows…") % {"n": len(rows)})
+    jobs.set_progress(
+        job.pk, done=len(rows), total=len(rows), message=jobs.text(gettext_noop("Writing %(n)d rows…"), n=len(rows))
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         set_local_context(cursor, job.created_by, reason=f"import {job.params.get('filename', '')}")
         written = importer.write(cursor, rows)
@@ -486,7 +493,7 @@ def _run(job) -> None:
         ready_for_reading(*importer.tables)
     jobs.finish(
         job.pk,
-        message=_("%(n)d rows imported.") % {"n": written},
+        message=jobs.text(gettext_noop("%(n)d rows imported."), n=written),
         result={"rows": len(rows), "written": written, "errors": []},
     )
 
@@ -513,18 +520,36 @@ def ready_for_reading(*tables: str) -> None:
 # ----- the template file -------------------------------------------------------------------------
 
 
+def template_headers(importer_class: type[Importer]) -> list[str]:
+    """The header row in the reader's language (the importer accepts Chinese and English headers alike)."""
+    return [str(capfirst(column.label)) for column in importer_class.columns]
+
+
+def template_guide(importer_class: type[Importer]) -> list[list[str]]:
+    """What each column takes: a guide kept apart from the data (a second sheet), so it is never imported."""
+    rows = [[pgettext("import template", word) for word in ("Column", "Required", "Header in English", "Example")]]
+    for column in importer_class.columns:
+        required = pgettext("import template", "yes") if column.required else pgettext("import template", "no")
+        rows.append([str(capfirst(column.label)), required, column.name, column.example])
+    return rows
+
+
 def template_response(importer_class: type[Importer], fmt: str = "csv") -> HttpResponse:
-    """The file to fill in: the header row (column names) and one example row."""
-    headers = [c.name for c in importer_class.columns]
-    example = [c.example for c in importer_class.columns]
+    """The file to fill in: the header row only, in the reader's language, with no example row that could be
+    imported by mistake. The XLSX file carries a guide (each column, whether required, an example) on a second
+    sheet, which the importer never reads (it reads the first sheet)."""
+    headers = template_headers(importer_class)
     base = importer_class.kind.replace(".", "-")
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         workbook = Workbook()
         sheet = workbook.active
+        sheet.title = re.sub(r"[\\/*?:\[\]]", " ", str(importer_class.title))[:31] or "data"
         sheet.append(headers)
-        sheet.append(example)
+        guide = workbook.create_sheet(pgettext("import template", "Guide")[:31])
+        for row in template_guide(importer_class):
+            guide.append(row)
         out = io.BytesIO()
         workbook.save(out)
         response = HttpResponse(
@@ -535,7 +560,6 @@ def template_response(importer_class: type[Importer], fmt: str = "csv") -> HttpR
     out = io.StringIO()
     writer = csvexport.writer(out)
     writer.writerow(headers)
-    writer.writerow(example)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{base}-template.csv"'
     return response

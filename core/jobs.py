@@ -6,12 +6,14 @@ If the broker is unreachable, the job fails at once with a message saying backgr
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,34 @@ from .models import Job
 log = logging.getLogger(__name__)
 
 
+class Text(str):
+    """A job's message or error that is read in the reader's language: the worker writes it in its own language,
+    and its msgid and parameters travel with it (in the job's result), so `Job.display_message` reads it in the
+    language of whoever looks. Make one with `text()`."""
+
+    msgid: str = ""
+    params: dict | None = None
+
+
+def text(msgid: str, **params) -> Text:
+    """`text(gettext_noop("%(n)d rows imported."), n=12)`: the message now, and the means to translate it later."""
+    value = Text(_(msgid) % params if params else _(msgid))
+    value.msgid, value.params = msgid, params
+    return value
+
+
+def _i18n(key: str, message) -> dict:
+    """The translatable form of a message for the job's result (None when it is plain text: nothing stale stays)."""
+    if isinstance(message, Text) and message.msgid:
+        return {key: {"msgid": message.msgid, "params": message.params or {}}}
+    return {key: None}
+
+
+def _merged(extra: dict):
+    """The job's result with `extra`'s keys set (one UPDATE, whatever else the result holds)."""
+    return RawSQL("COALESCE(result, '{}'::jsonb) || %s::jsonb", [json.dumps(extra, ensure_ascii=False)])
+
+
 def create_job(kind: str, user=None, params: dict | None = None, total: int = 0, message: str = "") -> Job:
     return Job.objects.create(
         kind=kind,
@@ -30,6 +60,7 @@ def create_job(kind: str, user=None, params: dict | None = None, total: int = 0,
         params=params or {},
         total=total,
         message=message,
+        result=_i18n("message_i18n", message) if isinstance(message, Text) else {},
     )
 
 
@@ -63,6 +94,7 @@ def set_progress(
         changes["total"] = total
     if message is not None:
         changes["message"] = message
+        changes["result"] = _merged(_i18n("message_i18n", message))
     Job.objects.filter(pk=job_id).update(**changes)
 
 
@@ -71,13 +103,15 @@ def finish(job_id: int, message: str = "", result: dict | None = None) -> None:
     if message:
         changes["message"] = message
     if result is not None:
-        changes["result"] = result
+        changes["result"] = {**result, **(_i18n("message_i18n", message) if message else {})}
+    elif message:
+        changes["result"] = _merged(_i18n("message_i18n", message))
     Job.objects.filter(pk=job_id).update(**changes)
 
 
 def fail(job_id: int, error: str) -> None:
     Job.objects.filter(pk=job_id).exclude(status=JobStatus.SUCCEEDED).update(
-        status=JobStatus.FAILED, finished_at=timezone.now(), error=error
+        status=JobStatus.FAILED, finished_at=timezone.now(), error=error, result=_merged(_i18n("error_i18n", error))
     )
 
 

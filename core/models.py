@@ -172,6 +172,18 @@ class Profile(AuditedModel):
         return str(self.user)
 
 
+def _read_i18n(payload, fallback: str) -> str:
+    if not isinstance(payload, dict) or not payload.get("msgid"):
+        return fallback
+    from django.utils.translation import gettext
+
+    text = gettext(payload["msgid"])
+    try:
+        return text % payload["params"] if payload.get("params") else text
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
 class Job(models.Model):
     """A background job (import, selection, issuing, report) whose progress a page can poll."""
 
@@ -201,6 +213,15 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def display_message(self) -> str:
+        """The message in the reader's language when the job recorded it translatably (core.jobs.text)."""
+        return _read_i18n((self.result or {}).get("message_i18n"), self.message)
+
+    @property
+    def display_error(self) -> str:
+        return _read_i18n((self.result or {}).get("error_i18n"), self.error)
 
     @property
     def progress(self) -> int:

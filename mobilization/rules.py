@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import reader_params
+
 INELIGIBLE = "ineligible"
 SUCCESSIVE = "successive"
 LATER = "later"
@@ -274,7 +276,8 @@ def message_for(r: dict) -> str:
     template = MESSAGES.get(code)
     if template is None:
         return code
-    return str(template) % params if params else str(template)
+    # Dates are stored as ISO data and read in the reader's calendar (民國 in Chinese).
+    return str(template) % reader_params(params) if params else str(template)
 
 
 ARTICLE_LABEL = _("Art. %(article)s")

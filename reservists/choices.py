@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -74,3 +75,29 @@ class MoveStatus(models.TextChoices):
     PENDING = "pending", _("Pending approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+# Ranks are recorded as the registry writes them (in Chinese); read in the reader's language through this list.
+# A rank not listed reads as recorded.
+RANK_LABELS = {
+    "二兵": pgettext_lazy("rank", "Private"),
+    "一兵": pgettext_lazy("rank", "Private first class"),
+    "上兵": pgettext_lazy("rank", "Lance corporal"),
+    "下士": pgettext_lazy("rank", "Corporal"),
+    "中士": pgettext_lazy("rank", "Sergeant"),
+    "上士": pgettext_lazy("rank", "Staff sergeant"),
+    "三等士官長": pgettext_lazy("rank", "Sergeant first class"),
+    "二等士官長": pgettext_lazy("rank", "Master sergeant"),
+    "一等士官長": pgettext_lazy("rank", "Sergeant major"),
+    "少尉": pgettext_lazy("rank", "Second lieutenant"),
+    "中尉": pgettext_lazy("rank", "First lieutenant"),
+    "上尉": pgettext_lazy("rank", "Captain"),
+    "少校": pgettext_lazy("rank", "Major"),
+    "中校": pgettext_lazy("rank", "Lieutenant colonel"),
+    "上校": pgettext_lazy("rank", "Colonel"),
+}
+
+
+def rank_label(rank: str) -> str:
+    label = RANK_LABELS.get((rank or "").strip())
+    return str(label) if label is not None else rank

@@ -19,6 +19,7 @@ from .choices import (
     MoveStatus,
     ReservistStatus,
     ServiceSource,
+    rank_label,
 )
 
 
@@ -113,6 +114,11 @@ class Reservist(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.masked_national_id})"
+
+    @property
+    def rank_display(self) -> str:
+        """The rank in the reader's language (recorded in Chinese: 少尉 reads "Second lieutenant" in English)."""
+        return rank_label(self.rank)
 
     @property
     def masked_national_id(self) -> str:

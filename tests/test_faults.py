@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from civil_defense.models import Member
-from civil_defense.tests.factories import make_team
+from civil_defense.tests.factories import make_position, make_team
 from civil_defense.tests.factories import national_id as member_id
 from core import importing, jobs
 from core.choices import JobStatus
@@ -90,6 +90,7 @@ def test_reservist_import_cut_mid_write_commits_nothing_and_says_so(users, queue
 
 def test_roster_import_cut_between_batches_commits_nothing(users, queued):
     team = make_team()
+    make_position(team, "分隊員", 2000)  # positions come from the team's establishment
     ids = [member_id() for _ in range(1500)]  # two INSERT batches of up to 1000 rows
     client = logged_in(users.county_a)
     url = reverse("civil_defense:roster-import", args=[team.pk])

@@ -116,17 +116,54 @@ class AssetSerializer(serializers.ModelSerializer):
 
 
 class DependencySerializer(serializers.ModelSerializer):
+    """An edge of the graph. The upstream asset is one of the user's (`depends_on`, an id) or any asset on the
+    national list named by its registry code (`depends_on_code`, CI-000123); of the upstream asset the answer
+    tells only its name, sector and code."""
+
     asset = ScopedPKField(queryset=Asset.objects.all())
-    depends_on = ScopedPKField(queryset=Asset.objects.all())
+    depends_on = ScopedPKField(queryset=Asset.objects.all(), required=False)
+    depends_on_code = serializers.CharField(required=False, max_length=20)
+    depends_on_name = serializers.CharField(source="depends_on.name", read_only=True)
+    depends_on_sector = serializers.CharField(source="depends_on.sector.code", read_only=True)
 
     class Meta:
         model = Dependency
-        fields = ["id", "asset", "depends_on", "kind", "note"]
+        fields = [
+            "id",
+            "asset",
+            "depends_on",
+            "depends_on_code",
+            "depends_on_name",
+            "depends_on_sector",
+            "kind",
+            "note",
+        ]
+        validators = []  # the upstream asset may come by code: validate() checks the edge is new
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["depends_on_code"] = instance.depends_on.registry_code
+        return data
 
     def validate(self, attrs):
-        if attrs.get("asset") and attrs.get("asset") == attrs.get("depends_on"):
+        upstream, code = attrs.pop("depends_on", None), attrs.pop("depends_on_code", "").strip()
+        if code:
+            if upstream is not None:
+                raise serializers.ValidationError(
+                    {"depends_on_code": [_("Give depends_on or depends_on_code, not both.")]}
+                )
+            pk = Asset.pk_from_registry_code(code)
+            upstream = Asset.objects.filter(pk=pk).first() if pk else None
+            if upstream is None:
+                raise serializers.ValidationError(
+                    {"depends_on_code": [_("No asset on the national list has the code %(code)s.") % {"code": code}]}
+                )
+        if upstream is None:
+            raise serializers.ValidationError({"depends_on": [_("This field is required.")]})
+        attrs["depends_on"] = upstream
+        if attrs.get("asset") and attrs.get("asset") == upstream:
             raise serializers.ValidationError({"depends_on": [_("An asset cannot depend on itself.")]})
-        if Dependency.objects.filter(asset=attrs["asset"], depends_on=attrs["depends_on"], kind=attrs["kind"]).exists():
+        if Dependency.objects.filter(asset=attrs["asset"], depends_on=upstream, kind=attrs["kind"]).exists():
             raise serializers.ValidationError({"depends_on": [_("This dependency is already recorded.")]})
         return attrs
 

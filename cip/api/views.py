@@ -73,7 +73,7 @@ class DependencyViewSet(
 ):
     """Edges of the dependency graph: `asset` depends on `depends_on` (so `depends_on` failing affects `asset`)."""
 
-    queryset = Dependency.objects.order_by("id")
+    queryset = Dependency.objects.select_related("depends_on__sector").order_by("id")
     serializer_class = DependencySerializer
     filterset_class = DependencyFilter
     http_method_names = ["get", "post", "delete", "head", "options"]

@@ -76,10 +76,30 @@ class TeamSerializer(serializers.ModelSerializer):
 class MemberSerializer(serializers.ModelSerializer):
     team = ScopedRelatedField(queryset=Team.objects.all())
     national_id = serializers.CharField(max_length=10)
+    # current / due / lapsed / no_record (never trained is not lapsed), from the last attended session
+    training_status = serializers.SerializerMethodField()
+    last_trained = serializers.DateField(read_only=True, default=None)
 
     class Meta:
         model = Member
-        fields = ["id", "team", "national_id", "name", "position", "phone", "email", "skills", "availability"]
+        fields = [
+            "id",
+            "team",
+            "national_id",
+            "name",
+            "position",
+            "phone",
+            "email",
+            "skills",
+            "availability",
+            "training_status",
+            "last_trained",
+        ]
+
+    def get_training_status(self, instance) -> str:
+        from ..training import status_for
+
+        return str(status_for(getattr(instance, "last_trained", None)))
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -44,7 +44,7 @@ class TeamViewSet(ScopedModelViewSet):
 class MemberViewSet(ScopedModelViewSet):
     """Team members; national IDs masked unless the user may see them in full."""
 
-    queryset = Member.objects.select_related("team").order_by("pk")
+    queryset = Member.objects.select_related("team").with_last_trained().order_by("pk")
     serializer_class = MemberSerializer
     filterset_fields = ["team", "availability"]
 

@@ -73,7 +73,7 @@ def test_training_status_rule():
     today = datetime.date(2026, 6, 30)
     lapsed_before, due_before = thresholds(today)
     assert lapsed_before == datetime.date(2025, 6, 30)
-    assert status_for(None, today) == "lapsed"
+    assert status_for(None, today) == "no_record"  # never trained is not lapsed (issue 18)
     assert status_for(today, today) == "current"
     assert status_for(due_before + datetime.timedelta(days=1), today) == "current"
     assert status_for(due_before, today) == "due"

@@ -11,6 +11,10 @@ from ..models import Team
 from .common import portal_view
 
 
+def positions_of(team) -> list[str]:
+    return list(team.positions.order_by("position").values_list("position", flat=True))
+
+
 class RosterImportView(ScopedImportView):
     """/teams/<pk>/import/ and its result page /teams/<pk>/import/<job_id>/ (core.views.importing)."""
 
@@ -21,6 +25,11 @@ class RosterImportView(ScopedImportView):
     form_class = ImportForm
     template_name = "civil_defense/roster_import.html"
     result_url_name = "civil_defense:roster-import-result"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["positions"] = positions_of(self.get_parent())  # the establishment a row's position must name
+        return context
 
 
 roster_import = RosterImportView.as_view()

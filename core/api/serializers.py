@@ -12,6 +12,9 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.IntegerField(read_only=True)
+    # in the reader's language when the job recorded them translatably (core.jobs.text)
+    message = serializers.CharField(source="display_message", read_only=True)
+    error = serializers.CharField(source="display_error", read_only=True)
     result_url = serializers.SerializerMethodField()
     # In the reader's language: the state ("執行中"), the kind ("遴選") and what it worked on, with its page.
     status_display = serializers.CharField(source="get_status_display", read_only=True)

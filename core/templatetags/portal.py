@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from core.dates import format_roc
+from core.dates import reader_date as _reader_date
 
 register = template.Library()
 
@@ -23,6 +24,12 @@ def roc_date(value):
     if not value:
         return ""
     return format_roc(value, english=_english())
+
+
+@register.filter
+def reader_date(value):
+    """A date inside a sentence in the reader's calendar (an ISO string or a date): 民國115年3月1日 / 2026-03-01."""
+    return _reader_date(value)
 
 
 @register.filter

@@ -1,25 +1,21 @@
+import datetime
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404, render
-from django.utils.text import capfirst
+from django.utils import timezone
 from django.views.generic import TemplateView
 
-from core import authz, downloads
-from core import events as events_registry
+from core import auditlog, authz, downloads
 from core.api.views import visible_jobs
-from core.audit import model_for_table, note_full_id_shown
+from core.audit import model_for_table
 from core.choices import AuditAction
 from core.dashboard import collect_panels
 from core.forms import AuditFilterForm
 from core.memo import ProcessMemo
 from core.models import AuditEvent, Region
-from core.pii import can_see_full_id, mask_national_id
 from core.scope import get_scope
 
 from .base import KeysetListMixin, PortalPermissionMixin, ScopedListView
-
-PII_KEYS = {"national_id"}
-
 
 # The counties of an account's area by core.authz.cache_key (which changes with any grant or region change).
 _SCOPE_COUNTIES = ProcessMemo()
@@ -60,71 +56,47 @@ class RegionListView(ScopedListView):
         return queryset
 
 
-def field_label(model, key: str) -> str:
-    """A recorded field's name in the reader's language (the key itself when the field is gone)."""
-    if model is not None:
-        try:
-            return str(capfirst(model._meta.get_field(key).verbose_name))
-        except FieldDoesNotExist:
-            pass
-    return key
-
-
 class AuditListView(PortalPermissionMixin, KeysetListMixin, TemplateView):
-    """The audit log for auditors and administrators, filterable by what happened (a named event), by the kind
-    and number of record and by user."""
+    """The audit log for auditors and administrators, filterable by what happened (a named event), by person, by
+    the kind and number of record and by date; each row in words (core.auditlog)."""
 
     permission_required = "core.view_auditevent"
     template_name = "core/audit_list.html"
+    page_size = 25
+
+    def filtered(self, form, queryset):
+        if not form.is_valid():
+            return queryset
+        data = form.cleaned_data
+        if data.get("event"):
+            queryset = queryset.filter(event=data["event"])
+        if data.get("table"):
+            queryset = queryset.filter(table_name=data["table"])
+        if data.get("object_id") is not None:
+            queryset = queryset.filter(object_id=data["object_id"])
+        if data.get("username"):
+            queryset = queryset.filter(username=data["username"])
+        if data.get("action"):
+            queryset = queryset.filter(action=data["action"])
+        if data.get("request"):
+            queryset = queryset.filter(request_id=data["request"])
+        # Whole local days, as a range on the indexed time (not a cast of every row to a date).
+        if data.get("date_from"):
+            queryset = queryset.filter(created_at__gte=local_midnight(data["date_from"]))
+        if data.get("date_to"):
+            queryset = queryset.filter(created_at__lt=local_midnight(data["date_to"] + datetime.timedelta(days=1)))
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = AuditFilterForm(self.request.GET or None)
-        queryset = AuditEvent.objects.all()
-        if form.is_valid():
-            data = form.cleaned_data
-            if data["event"]:
-                queryset = queryset.filter(event=data["event"])
-            if data["table"]:
-                queryset = queryset.filter(table_name=data["table"])
-            if data["object_id"] is not None:
-                queryset = queryset.filter(object_id=data["object_id"])
-            if data["username"]:
-                queryset = queryset.filter(username=data["username"])
-            if data["action"]:
-                queryset = queryset.filter(action=data["action"])
-            if data["date_from"]:
-                queryset = queryset.filter(created_at__date__gte=data["date_from"])
-            if data["date_to"]:
-                queryset = queryset.filter(created_at__date__lte=data["date_to"])
-        events, next_after = self.paginate_keyset(queryset)
-        show_pii = can_see_full_id(self.request.user)
-        rows = []
-        for event in events:
-            model = model_for_table(event.table_name)
-            if show_pii and any(key in PII_KEYS for key, _old, _new in event.changes):
-                # the full IDs of this event's record (or of the event itself) are on the page: logged
-                note_full_id_shown(self.request, model(pk=event.object_id) if model and event.object_id else event)
-            changes = [
-                (
-                    field_label(model, key),
-                    old if show_pii or key not in PII_KEYS else mask_national_id(old),
-                    new if show_pii or key not in PII_KEYS else mask_national_id(new),
-                )
-                for key, old, new in event.changes
-                if key not in ("updated_at",)
-            ]
-            rows.append(
-                {
-                    "event": event,
-                    # A named event reads as its label in the reader's language; a row change as its kind.
-                    "what": events_registry.label(event.event) if event.event else event.get_action_display(),
-                    "model": model._meta.verbose_name if model else event.table_name,
-                    "changes": changes,
-                }
-            )
-        context.update(form=form, rows=rows, next_after=next_after)
+        events, next_after = self.paginate_keyset(self.filtered(form, AuditEvent.objects.all()))
+        context.update(form=form, rows=auditlog.present(events, self.request), next_after=next_after)
         return context
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class PersonalDataAccessView(AuditListView):
@@ -136,14 +108,7 @@ class PersonalDataAccessView(AuditListView):
         context = TemplateView.get_context_data(self, **kwargs)
         form = AuditFilterForm(self.request.GET or None)
         queryset = AuditEvent.objects.filter(action__in=[AuditAction.VIEW_PII, AuditAction.EXPORT_PII])
-        if form.is_valid():
-            data = form.cleaned_data
-            if data["username"]:
-                queryset = queryset.filter(username=data["username"])
-            if data["date_from"]:
-                queryset = queryset.filter(created_at__date__gte=data["date_from"])
-            if data["date_to"]:
-                queryset = queryset.filter(created_at__date__lte=data["date_to"])
+        queryset = self.filtered(form, queryset)
         events, next_after = self.paginate_keyset(queryset)
         rows = []
         for event in events:

@@ -1,5 +1,6 @@
 """The versioned call-up rule policy (Art. 33)."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,9 +9,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import reader_date
 from core.models import AuditedModel
 
 from .. import rules
+
+# The first version's effective date, meaning "from the start" (migration 0002).
+OPEN_START = datetime.date(1900, 1, 1)
+
+# Notes the portal itself wrote into stored versions (migration 0002), translated when read.
+SYSTEM_NOTES = {
+    "The defaults of Art. 26-28 of the enforcement rules.": _("The defaults of Art. 26-28 of the enforcement rules."),
+}
 
 
 class RulePolicyQuerySet(models.QuerySet):
@@ -76,7 +86,23 @@ class RulePolicy(AuditedModel):
         ]
 
     def __str__(self):
-        return _("Version %(version)s from %(date)s") % {"version": self.version, "date": self.effective_from}
+        if self.from_the_start:
+            return _("Version %(version)s, in force from the start") % {"version": self.version}
+        return _("Version %(version)s from %(date)s") % {
+            "version": self.version,
+            "date": reader_date(self.effective_from),
+        }
+
+    @property
+    def from_the_start(self) -> bool:
+        """The first version (the law's defaults) is dated 1900-01-01 to mean "always": it is shown as such."""
+        return self.effective_from <= OPEN_START
+
+    @property
+    def note_display(self) -> str:
+        """The note in the reader's language when it is one the portal wrote itself (the defaults' note)."""
+        known = SYSTEM_NOTES.get(self.note)
+        return str(known) if known is not None else self.note
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy, gettext_noop, override
 
 from core import events, jobs
 from core.actions import Action, Refusal
@@ -186,7 +186,7 @@ def run(job_id: int, change_id: int) -> None:
                 jobs.set_progress(job_id, add=done)
                 pause()
             _finish(change_id, township_ids)
-            jobs.finish(job_id, message=_("Every affected notice changed and its person alerted"))
+            jobs.finish(job_id, message=jobs.text(gettext_noop("Every affected notice changed and its person alerted")))
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CHANGE, change_id])

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import reader_date
 from mobilization.choices import Attendance, OrderStatus
 from mobilization.models import CallUpOrder, Candidate, NoShowCase, Notice, Postponement
 
@@ -138,10 +139,15 @@ def charts_for(figures, scope, region_names) -> dict:
 
     fill = ratio(figures.get("filled", 0), figures.get("quota", 0))
     types = dict(MobilizationType.choices)
+    statuses = dict(OrderStatus.choices)
     if not figures.get("live_orders"):
         return {}
     return {
         "fill": charts.share_bar(fill, status=light(fill, FILL_RATE_OK, FILL_RATE_WARN)),
         "types": charts.bar_chart([(types.get(k, k), v) for k, v in (figures.get("by_type") or {}).items()]),
-        "order_rows": [[*row[:2], types.get(row[2], row[2]), *row[3:]] for row in figures.get("order_rows", [])],
+        # Stored as data (type and status codes, ISO dates); read in the reader's words and calendar.
+        "order_rows": [
+            [*row[:2], types.get(row[2], row[2]), reader_date(row[3]), *row[4:6], statuses.get(row[6], row[6])]
+            for row in figures.get("order_rows", [])
+        ],
     }

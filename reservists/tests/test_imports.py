@@ -163,7 +163,7 @@ def test_templates_download(users):
     client = logged_in(users.staff)
     csv_template = client.get(reverse("reservists:import-template", args=["reservists", "csv"]))
     assert csv_template.status_code == 200
-    assert csv_template.content.decode("utf-8-sig").startswith("national_id,name,birth_date")
+    assert csv_template.content.decode("utf-8-sig").startswith("身分證統一編號,")  # headers in Chinese
     xlsx = client.get(reverse("reservists:import-template", args=["service_records", "xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert (

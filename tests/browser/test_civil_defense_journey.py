@@ -23,11 +23,16 @@ def test_county_official_builds_a_team_and_imports_its_roster(page, live_server,
     page.select_option("#id_township", label="新北市板橋區")
     page.click("button[type=submit].primary")
     assert page.locator("h1").inner_text().startswith("板橋區民防救護分隊")
+    # the establishment first: members' positions are chosen from it
+    page.fill("#id_establishment-position", "分隊員")
+    page.fill("#id_establishment-authorised", "20")
+    page.click("#establishment form.inline button[type=submit]")
+    page.wait_for_load_state()
 
     for name in ("王大明", "林小華"):
         page.fill("#id_member-national_id", national_id("F"))
         page.fill("#id_member-name", name)
-        page.fill("#id_member-position", "分隊員")
+        page.select_option("#id_member-position", "分隊員")
         page.click("#quick-add button[type=submit]")
         page.wait_for_load_state()
         assert name in page.locator("#roster-table").inner_text()

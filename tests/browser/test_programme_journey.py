@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_programme_drawn_on_by_orders_and_leave_refused(page, live_server, users):
     login(page, live_server, "t_staff")
     page.goto(f"{live_server.url}/")
+    page.hover('nav button:has-text("召集")')
     page.click('nav a:has-text("年度計畫")')
     page.fill("#id_year", "2027")
     page.click("#new-programme")

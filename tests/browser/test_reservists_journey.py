@@ -30,6 +30,7 @@ def test_residence_move_journey(page, live_server, users):
     page.fill("#id_reason", "工作調動")
     page.click("button[type=submit].primary")
     assert "待核定" in page.locator("#residence-moves").inner_text()
+    page.hover("#account-menu")
     page.click("button.linklike:has-text('登出'), form[action='/logout/'] button")
 
     login(page, live_server, "t_approver")
