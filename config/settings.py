@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "administration.deactivate_dormant_accounts",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Decisions on self-service requests go to the person on their channels (selfservice/decisions.py).
+    "selfservice-send-decisions": {"task": "selfservice.send_decisions", "schedule": crontab(minute="*")},
+    # Expired one-time codes and sessions past the idle limit are deleted (selfservice/cleanup.py).
+    "selfservice-purge-expired": {"task": "selfservice.purge_expired", "schedule": crontab(minute="*/15")},
 }
 # Interactive work (selection, reports a person waits for) stays on the default queue; bulk work that can take
 # minutes (imports) goes to "bulk", so one large file never delays it. The workers of `make run`,

@@ -68,6 +68,12 @@ class Reservist(TimeStampedModel):
         limit_choices_to={"level": "township"},
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    delivery_address = models.CharField(
+        _("delivery address for notices"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where notices go when it is not the address above; the reservist keeps it through self-service."),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
@@ -107,6 +113,11 @@ class Reservist(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.masked_national_id})"
+
+    @property
+    def notice_address(self) -> str:
+        """Where a notice is delivered: the delivery address the person gave, else the address."""
+        return self.delivery_address or self.address
 
     @property
     def masked_national_id(self) -> str:
