@@ -193,12 +193,11 @@ class Resource(TimeStampedModel):
             models.Index(fields=["township", "kind"], name="materiel_res_township_kind"),
             # The newest resources of a county's townships (keyset lists) without scanning other counties' rows.
             models.Index(fields=["township", "id"], name="materiel_res_township_id"),
-            # Matching (matching.py) reads a kind's usable resources township by township with their position, and
-            # a county's list filtered by kind (and condition) reads its townships' rows: index-only scans, no
-            # visit to half a million scattered table rows.
+            # Matching (matching.py) reads a kind's resources in a latitude band around the handover point, with
+            # what it filters and sorts on: an index-only range scan, no visit to scattered table rows.
             models.Index(
-                fields=["kind", "township"],
-                include=["id", "latitude", "longitude", "condition", "is_active"],
+                fields=["kind", "latitude"],
+                include=["longitude", "township", "id", "condition", "is_active"],
                 name="materiel_res_match",
             ),
             models.Index(fields=["owner_organisation"], name="materiel_res_owner_org"),
