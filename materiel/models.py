@@ -200,6 +200,10 @@ class Resource(TimeStampedModel):
                 include=["longitude", "township", "id", "condition", "is_active"],
                 name="materiel_res_match",
             ),
+            # A county's list filtered by kind (and condition) reads each township's newest of the kind from here.
+            models.Index(
+                fields=["kind", "township"], include=["id", "condition", "is_active"], name="materiel_res_kind_township"
+            ),
             models.Index(fields=["owner_organisation"], name="materiel_res_owner_org"),
             models.Index(
                 fields=["owner_national_id"], name="materiel_res_owner_id", condition=~Q(owner_national_id="")
