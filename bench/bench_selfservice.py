@@ -4,6 +4,10 @@
    delivery backend, POST /api/my/verify/) and open their call-ups (GET /api/my/call-ups/ and the page /my/) at a
    fixed SELFSERVICE_RATE (150) requests/s against gunicorn on 127.0.0.1, for SELFSERVICE_SECONDS (30) seconds.
    Targets: p95 < 150 ms, 0 errors, no lost codes (every sign-in that asked for a code got one that worked).
+   The load comes from bench/loadgen_selfservice.py, an open-loop asyncio generator (a visit starts every
+   4 / RATE s whatever the server answers; it uses a few percent of a core), or from locust with
+   SELFSERVICE_LOADGEN=locust (closed loop, about a core of its own). LOAD_WORKERS sets gunicorn's workers.
+   The load average before and after is printed beside the figures: on a shared machine it decides them.
    The server runs Celery eagerly (the code is handed to the delivery backend inside the request), so the
    figure includes sending; the per-client limits are lifted, as the whole rush comes from one address.
 2. Sign-in abuse: SELFSERVICE_ABUSE (10,000) sign-in attempts for random national IDs from one client, with 1 in
