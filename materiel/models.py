@@ -200,9 +200,11 @@ class Resource(TimeStampedModel):
                 include=["longitude", "township", "id", "condition", "is_active"],
                 name="materiel_res_match",
             ),
-            # A county's list filtered by kind (and condition) reads each township's newest of the kind from here.
+            # The list filtered by kind, newest first: nationally from (kind, id); for a county each township's newest
+            # of the kind from (kind, township, id), without visiting the table for the condition filter.
+            models.Index(fields=["kind", "id"], include=["condition", "is_active"], name="materiel_res_kind_id"),
             models.Index(
-                fields=["kind", "township"], include=["id", "condition", "is_active"], name="materiel_res_kind_township"
+                fields=["kind", "township", "id"], include=["condition", "is_active"], name="materiel_res_kind_township"
             ),
             models.Index(fields=["owner_organisation"], name="materiel_res_owner_org"),
             models.Index(
