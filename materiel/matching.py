@@ -33,8 +33,12 @@ FROM (
            {km} * sqrt(power(r.latitude - %(lat)s, 2)
                        + power((r.longitude - %(lng)s) * cos(radians(%(lat)s)), 2)) AS distance
     FROM materiel_resource r
+    -- The county's townships as an array, not a join, compared as `township_id + 0` so no township index applies:
+    -- the planner reads the kind's latitude band once (materiel_res_match, index-only) and filters on the index
+    -- tuple, instead of one bitmap per township.
     WHERE r.kind_id = %(kind)s AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
-      AND (r.township_id + 0) = ANY(%(townships)s) AND NOT (r.id = ANY(%(exclude)s))
+      AND (r.township_id + 0) = ANY(ARRAY(SELECT t.id FROM core_region t WHERE t.parent_id = %(county)s))
+      AND NOT (r.id = ANY(%(exclude)s))
       {within}
       {capacity}
       AND NOT EXISTS (
@@ -80,8 +84,14 @@ def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchRe
     """Propose resources for what the requirement still needs. Earlier proposals are dropped and made again
     (the registry may have changed); confirmed allocations stay. `exclude`: resources never to propose (those
     exempted from the order). Call inside a transaction."""
-    Allocation.objects.filter(requirement=requirement, status=AllocationStatus.PROPOSED).delete()
-    confirmed = Allocation.objects.filter(requirement=requirement, status=AllocationStatus.CONFIRMED).count()
+    with connection.cursor() as cursor:
+        # One round trip: the proposals go, the confirmed ones are counted (the delete cannot change that count).
+        cursor.execute(
+            "WITH dropped AS (DELETE FROM materiel_allocation WHERE requirement_id = %s AND status = %s) "
+            "SELECT count(*) FROM materiel_allocation WHERE requirement_id = %s AND status = %s",
+            [requirement.pk, AllocationStatus.PROPOSED, requirement.pk, AllocationStatus.CONFIRMED],
+        )
+        (confirmed,) = cursor.fetchone()
     need = max(0, requirement.quantity - confirmed)
     proposed = 0
     if need:
@@ -92,12 +102,7 @@ def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchRe
             "lat": float(requirement.handover_latitude),
             "lng": float(requirement.handover_longitude),
             "kind": requirement.kind_id,
-            # The county's townships as a list, not a join, and compared as `township_id + 0` so no township index
-            # applies: the planner then reads the kind's latitude band once (materiel_res_match, index-only) and
-            # filters on the index tuple, instead of one bitmap per township.
-            "townships": list(
-                Region.objects.filter(parent_id=county_of(requirement.region)).values_list("pk", flat=True)
-            ),
+            "county": county_of(requirement.region),
             "unusable": list(UNUSABLE_CONDITIONS),
             "holding": list(HOLDING),
             "need": need,
