@@ -26,7 +26,7 @@ INSERT INTO materiel_resource
     (kind_id, registration, name, owner_organisation_id, owner_national_id, owner_name, driver_national_id,
      township_id, address, latitude, longitude, capacity, condition, is_active, created_at, updated_at)
 SELECT k.ids[1 + (g %% array_length(k.ids, 1))], 'BENCH-' || g, '', %(org)s, '', '', '',
-       t.ids[1 + ((g * 7919) %% array_length(t.ids, 1))], '',
+       t.ids[1 + ((g::bigint * 7919) %% array_length(t.ids, 1))::int], '',
        round((22.0 + random() * 3)::numeric, 5), round((120.0 + random() * 2)::numeric, 5),
        '{}'::jsonb, 'good', true, now(), now()
 FROM generate_series(%(start)s, %(stop)s) g,

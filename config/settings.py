@@ -59,8 +59,8 @@ INSTALLED_APPS = [
     "mobilization",
     "civil_defense",
     "cip",
-    "exercises",
     "materiel",
+    "exercises",
     "reports",
     "administration",
     "selfservice",
@@ -149,6 +149,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "administration.deactivate_dormant_accounts",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Decisions on self-service requests go to the person on their channels (selfservice/decisions.py).
+    "selfservice-send-decisions": {"task": "selfservice.send_decisions", "schedule": crontab(minute="*")},
+    # Expired one-time codes and sessions past the idle limit are deleted (selfservice/cleanup.py).
+    "selfservice-purge-expired": {"task": "selfservice.purge_expired", "schedule": crontab(minute="*/15")},
 }
 # Queues by kind of work (interactive, bulk, print, alerts): every task's queue is declared in config/queues.py.
 CELERY_TASK_DEFAULT_QUEUE = queues.INTERACTIVE

@@ -42,6 +42,7 @@ class ParticipantKind(models.TextChoices):
     RESERVE_UNIT = "reserve_unit", _("Reserve unit")
     CIVIL_DEFENSE_TEAM = "civil_defense_team", _("Civil-defense team")
     CI_ASSET = "ci_asset", _("Critical-infrastructure asset")
+    REQUISITION = "requisition", _("Requisition order (materiel)")
 
 
 class ParticipantRole(models.TextChoices):

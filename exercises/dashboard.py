@@ -30,4 +30,16 @@ def panels(request) -> list[Panel]:
                 "bad" if actions["overdue"] else "ok",
             ),
         ]
+    if user.has_perm("exercises.view_exercise"):
+        drill = metrics.last_drill_handover(user)
+        if drill["exercise"]:
+            rate = drill["rate"]
+            figures.append(
+                Figure(
+                    _("Materiel handed over in the last drill"),
+                    f"{rate}% ({drill['handed_over']}/{drill['due']})" if rate is not None else "—",
+                    reverse("exercises:detail", args=[drill["exercise_id"]]) + "#handovers",
+                    "ok" if (rate or 0) >= 90 else ("warn" if (rate or 0) >= 75 else "bad"),
+                )
+            )
     return [Panel(title=_("Exercises and drills"), figures=figures, order=60)]

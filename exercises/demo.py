@@ -6,9 +6,11 @@ import datetime
 from django.utils import timezone
 
 from core.models import Organisation, Region
+from materiel.models import Requisition
 
 from .choices import ActionStatus, ExerciseStatus, ExerciseType, ParticipantKind, ParticipantRole
 from .models import CorrectiveAction, Evaluation, Exercise, Objective, Participant, Subject
+from .services import snapshot_handover_times
 
 
 def _org(code):
@@ -84,6 +86,17 @@ def seed(command, opts):
                 organisation=participant[0],
                 defaults={"role": participant[1]},
             )
+    # The materiel demo (seeded before this one) issued a drill requisition in New Taipei: the Han Kuang drill
+    # names it, and its evaluation has the handover times recorded.
+    order = Requisition.objects.filter(number="MR-DEMO-0001", issued_at__isnull=False).first()
+    if order is not None:
+        drill_order, _created = Participant.objects.get_or_create(
+            exercise=hk,
+            kind=ParticipantKind.REQUISITION,
+            requisition=order,
+            defaults={"role": ParticipantRole.SUPPORT, "notes": "演習徵用車輛於集結點交接"},
+        )
+        snapshot_handover_times(hk, drill_order)
     CorrectiveAction.objects.get_or_create(
         exercise=hk,
         description="建立救濟站物資清冊每月更新機制，並納入編管資料庫。",

@@ -10,3 +10,6 @@ EXERCISE_EVALUATING = register("exercises.exercise.evaluating", _("Exercise unde
 EXERCISE_CLOSED = register("exercises.exercise.closed", _("Exercise closed"))
 REPORT_REQUESTED = register("exercises.report.requested", _("After-action report requested"))
 ACTION_COMPLETED = register("exercises.action.completed", _("Corrective action completed"))
+HANDOVER_TIMES_RECORDED = register(
+    "exercises.handover_times.recorded", _("Drill handover times recorded from the requisition notices")
+)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelForm
 from core.models import Region
+from materiel.choices import Purpose
 
 from .choices import ActionStatus, Rating
 from .models import CorrectiveAction, Evaluation, Exercise, Objective, Participant
@@ -38,7 +39,22 @@ class ObjectiveForm(ScopedModelForm):
 class ParticipantForm(ScopedModelForm):
     class Meta:
         model = Participant
-        fields = ["kind", "organisation", "reserve_unit", "civil_defense_team", "ci_asset", "role", "notes"]
+        fields = [
+            "kind",
+            "organisation",
+            "reserve_unit",
+            "civil_defense_team",
+            "ci_asset",
+            "requisition",
+            "role",
+            "notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A drill names a drill order (its scope already applied by ScopedModelForm).
+        requisition = self.fields["requisition"]
+        requisition.queryset = requisition.queryset.filter(purpose=Purpose.DRILL).order_by("-id")
 
 
 class EvaluationForm(ScopedModelForm):

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin, Organisation, Region, TimeStampedModel
 from core.scope import ScopedQuerySet
+from materiel.choices import NoticeStatus, Purpose
+from materiel.models import Requisition, RequisitionNotice
 
 from .choices import ActionStatus, ExerciseStatus, ExerciseType, ParticipantKind, ParticipantRole, Rating
 
@@ -185,6 +187,15 @@ class Participant(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    requisition = models.ForeignKey(
+        Requisition,
+        verbose_name=_("requisition order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("A drill requisition order of materiel mobilization: its handovers are timed in the evaluation."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.PLAYER)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
@@ -201,8 +212,14 @@ class Participant(TimeStampedModel):
                     | models.Q(kind="reserve_unit", reserve_unit__isnull=False)
                     | models.Q(kind="civil_defense_team", civil_defense_team__isnull=False)
                     | models.Q(kind="ci_asset", ci_asset__isnull=False)
+                    | models.Q(kind="requisition", requisition__isnull=False)
                 ),
-                name="participant_target_matches_kind_v2",
+                name="participant_target_matches_kind_v3",
+            ),
+            models.UniqueConstraint(
+                fields=["exercise", "requisition"],
+                condition=models.Q(requisition__isnull=False),
+                name="participant_requisition_once_per_exercise",
             ),
         ]
 
@@ -214,6 +231,7 @@ class Participant(TimeStampedModel):
         ParticipantKind.RESERVE_UNIT: "reserve_unit",
         ParticipantKind.CIVIL_DEFENSE_TEAM: "civil_defense_team",
         ParticipantKind.CI_ASSET: "ci_asset",
+        ParticipantKind.REQUISITION: "requisition",
     }
 
     @property
@@ -226,6 +244,8 @@ class Participant(TimeStampedModel):
         field = self.TARGET_FIELDS.get(self.kind)
         if field and not getattr(self, f"{field}_id"):
             raise ValidationError({field: _("Choose who takes part.")})
+        if self.kind == ParticipantKind.REQUISITION and self.requisition.purpose != Purpose.DRILL:
+            raise ValidationError({"requisition": _("Only a requisition order for a drill takes part in an exercise.")})
         # Only the target of the chosen kind is kept.
         for other in self.TARGET_FIELDS.values():
             if other != field:
@@ -298,6 +318,59 @@ class Evaluation(TimeStampedModel):
     @classmethod
     def scope_filter(cls, scope):
         return _exercise_in_scope(scope, "objective__exercise")
+
+
+class HandoverTime(TimeStampedModel):
+    """One requisition notice of a drill's requisition order, as the evaluation records it: the handover time the
+    notice planned against the time the handover was recorded at the point (copied from the handover record, so
+    the evaluation stays as it was judged when the order is later returned or closed)."""
+
+    exercise = models.ForeignKey(
+        Exercise, verbose_name=_("exercise"), on_delete=models.CASCADE, related_name="handover_times"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="handover_times"
+    )
+    notice = models.ForeignKey(
+        RequisitionNotice, verbose_name=_("requisition notice"), on_delete=models.PROTECT, related_name="+"
+    )
+    notice_number = models.CharField(_("notice number"), max_length=30)
+    resource_label = models.CharField(_("resource"), max_length=250)
+    notice_status = models.CharField(_("notice status"), max_length=12, choices=NoticeStatus.choices)
+    planned_at = models.DateTimeField(_("planned handover time"))
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handover time")
+        verbose_name_plural = _("handover times")
+        ordering = ["exercise", "planned_at", "notice_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "notice"], name="handover_time_once_per_notice"),
+        ]
+
+    def __str__(self):
+        return f"{self.notice_number} {self.resource_label}"
+
+    @property
+    def due(self) -> bool:
+        """An exempted resource is not expected at the point."""
+        return self.notice_status != NoticeStatus.EXEMPTED
+
+    @property
+    def on_time(self) -> bool:
+        return bool(self.handed_over_at and self.handed_over_at <= self.planned_at)
+
+    @property
+    def delay_minutes(self) -> int | None:
+        if self.handed_over_at is None:
+            return None
+        return int((self.handed_over_at - self.planned_at).total_seconds() // 60)
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _exercise_in_scope(scope)
 
 
 class CorrectiveActionQuerySet(ScopedQuerySet):

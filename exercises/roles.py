@@ -15,6 +15,7 @@ VIEW = [
     "exercises.view_objective",
     "exercises.view_participant",
     "exercises.view_evaluation",
+    "exercises.view_handovertime",
     "exercises.view_correctiveaction",
 ]
 PLAN = [

@@ -18,8 +18,8 @@ from core.models import Job
 
 from . import events as names
 from .actions import STEPS, CompleteAction, ownerless_refusals
-from .choices import ExerciseStatus
-from .models import CorrectiveAction, Evaluation, Exercise
+from .choices import ExerciseStatus, ParticipantKind
+from .models import CorrectiveAction, Evaluation, Exercise, HandoverTime, Participant
 
 REPORT_JOB_KIND = "exercises.after_action_report"
 
@@ -110,6 +110,70 @@ def record_evaluation(*, user, evaluation: Evaluation) -> Evaluation:
         evaluation.full_clean()
         evaluation.save()
     return evaluation
+
+
+def snapshot_handover_times(exercise: Exercise, participant: Participant) -> list[HandoverTime]:
+    """Copy, per notice of the participant's requisition order, the planned and the recorded handover time."""
+    rows = []
+    for notice in participant.requisition.notices.select_related("resource__kind").order_by("handover_at", "number"):
+        resource = notice.resource
+        row, _created = HandoverTime.objects.update_or_create(
+            participant=participant,
+            notice=notice,
+            defaults={
+                "exercise": exercise,
+                "notice_number": notice.number,
+                "resource_label": f"{resource.kind.name_zh} {resource.registration}"[:250],
+                "notice_status": notice.status,
+                "planned_at": notice.handover_at,
+                "handed_over_at": notice.handed_over_at,
+            },
+        )
+        rows.append(row)
+    return rows
+
+
+def record_handover_times(*, user, exercise_id: int, participant_id: int) -> list[HandoverTime]:
+    """Record in the drill's evaluation, per requisition notice of a participating order, the planned handover time
+    against the actual one from the handover record at the point.
+
+    Recording again refreshes the rows (a late handover entered afterwards counts); a closed exercise's record is
+    final. Refused (409) while the order's notices are not issued: there is nothing to time yet."""
+    _require(user, "exercises.add_evaluation")
+    with transaction.atomic():
+        exercise = _scoped_exercise(user, exercise_id, lock=True)
+        participant = (
+            Participant.objects.filter(exercise=exercise, pk=participant_id, kind=ParticipantKind.REQUISITION)
+            .select_related("requisition")
+            .first()
+        )
+        if participant is None:
+            raise Http404
+        ensure_can_evaluate(exercise)
+        order = participant.requisition
+        if order.issued_at is None:
+            raise TransitionRefused(
+                _("The requisition order's notices are not issued yet."),
+                [{"code": "not_issued", "message": _("Issue the order's notices before timing their handovers.")}],
+            )
+        before = HandoverTime.objects.filter(participant=participant).count()
+        rows = snapshot_handover_times(exercise, participant)
+        due = [r for r in rows if r.due]
+        events.record(
+            names.HANDOVER_TIMES_RECORDED,
+            user=user,
+            obj=exercise,
+            before={"recorded": before},
+            after={
+                "participant": participant.pk,
+                "requisition": order.number,
+                "notices": len(rows),
+                "due": len(due),
+                "handed_over": sum(1 for r in due if r.handed_over_at),
+                "on_time": sum(1 for r in due if r.on_time),
+            },
+        )
+    return rows
 
 
 def request_report(*, user, exercise_id: int) -> Job:

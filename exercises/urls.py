@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/transition/", views.TransitionView.as_view(), name="transition"),
     path("<int:pk>/objectives/new/", views.ObjectiveCreateView.as_view(), name="objective-create"),
     path("<int:pk>/participants/new/", views.ParticipantCreateView.as_view(), name="participant-create"),
+    path(
+        "<int:pk>/participants/<int:participant>/handovers/",
+        views.RecordHandoversView.as_view(),
+        name="record-handovers",
+    ),
     path("<int:pk>/objectives/<int:objective>/rate/", views.EvaluationCreateView.as_view(), name="evaluate"),
     path("<int:pk>/actions/new/", views.ActionCreateView.as_view(), name="action-create"),
     path("<int:pk>/report/", views.ReportRequestView.as_view(), name="report"),

@@ -8,7 +8,9 @@ from .models import Resource
 
 
 def panels(request) -> list[Panel]:
-    """Materiel mobilization: registered resources, the gap against requirements, the survey, the last drill."""
+    """Materiel mobilization: registered resources, the gap against requirements, and the survey.
+
+    The handover rate of the last drill is in the exercises panel: the drill's evaluation records it."""
     user = request.user
     if not user.has_perm("materiel.view_resource"):
         return []
@@ -33,17 +35,6 @@ def panels(request) -> list[Panel]:
                     f"{survey['done']}/{survey['total']}",
                     reverse("materiel:survey-list"),
                     "ok" if survey["done"] == survey["total"] else "warn",
-                )
-            )
-    if user.has_perm("materiel.view_requisition"):
-        drill = metrics.last_drill_handover(user)
-        if drill["order"]:
-            figures.append(
-                Figure(
-                    _("Handed over in the last drill"),
-                    f"{drill['rate']}%" if drill["rate"] is not None else "—",
-                    reverse("materiel:requisition-detail", args=[drill["order_id"]]),
-                    "ok" if (drill["rate"] or 0) >= 90 else "warn",
                 )
             )
     return [Panel(title=_("Materiel mobilization"), order=47, figures=figures)]

@@ -8,6 +8,7 @@ meantime (ON CONFLICT DO NOTHING on the exclusion constraint), so matching never
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.db import connection
@@ -32,9 +33,13 @@ FROM (
            {km} * sqrt(power(r.latitude - %(lat)s, 2)
                        + power((r.longitude - %(lng)s) * cos(radians(%(lat)s)), 2)) AS distance
     FROM materiel_resource r
-    JOIN core_region t ON t.id = r.township_id
+    -- The county's townships as an array, not a join, compared as `township_id + 0` so no township index applies:
+    -- the planner reads the kind's latitude band once (materiel_res_match, index-only) and filters on the index
+    -- tuple, instead of one bitmap per township.
     WHERE r.kind_id = %(kind)s AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
-      AND t.parent_id = %(county)s AND NOT (r.id = ANY(%(exclude)s))
+      AND (r.township_id + 0) = ANY(ARRAY(SELECT t.id FROM core_region t WHERE t.parent_id = %(county)s))
+      AND NOT (r.id = ANY(%(exclude)s))
+      {within}
       {capacity}
       AND NOT EXISTS (
           SELECT 1 FROM materiel_allocation a
@@ -43,8 +48,16 @@ FROM (
     ORDER BY distance, r.id
     LIMIT %(need)s
 ) c
+{radius}
 ON CONFLICT DO NOTHING
 """.replace("{km}", str(KM_PER_DEGREE))
+
+# Nearest first without computing the distance of every resource of the kind in the county: first only those in
+# a box around the handover point (an index range on latitude, then longitude), keeping those within the radius
+# the box encloses; if that is not enough, a wider box; at last the whole county. Each step only adds resources
+# farther than every one the step before kept, so the ranks stay nearest first.
+RADII_KM = (15.0, 60.0, None)
+WITHIN = """AND r.latitude BETWEEN %(lat_min)s AND %(lat_max)s AND r.longitude BETWEEN %(lng_min)s AND %(lng_max)s"""
 
 
 @dataclass
@@ -71,8 +84,14 @@ def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchRe
     """Propose resources for what the requirement still needs. Earlier proposals are dropped and made again
     (the registry may have changed); confirmed allocations stay. `exclude`: resources never to propose (those
     exempted from the order). Call inside a transaction."""
-    Allocation.objects.filter(requirement=requirement, status=AllocationStatus.PROPOSED).delete()
-    confirmed = Allocation.objects.filter(requirement=requirement, status=AllocationStatus.CONFIRMED).count()
+    with connection.cursor() as cursor:
+        # One round trip: the proposals go, the confirmed ones are counted (the delete cannot change that count).
+        cursor.execute(
+            "WITH dropped AS (DELETE FROM materiel_allocation WHERE requirement_id = %s AND status = %s) "
+            "SELECT count(*) FROM materiel_allocation WHERE requirement_id = %s AND status = %s",
+            [requirement.pk, AllocationStatus.PROPOSED, requirement.pk, AllocationStatus.CONFIRMED],
+        )
+        (confirmed,) = cursor.fetchone()
     need = max(0, requirement.quantity - confirmed)
     proposed = 0
     if need:
@@ -100,9 +119,28 @@ def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchRe
                 )
                 params[f"cap_name_{index}"] = name
                 params[f"cap_min_{index}"] = float(minimum)
+        sql = MATCH_SQL.replace("{capacity}", " ".join(conditions))
+        lat_km = KM_PER_DEGREE
+        lng_km = KM_PER_DEGREE * max(0.1, math.cos(math.radians(params["lat"])))
         with connection.cursor() as cursor:
-            cursor.execute(MATCH_SQL.replace("{capacity}", " ".join(conditions)), params)
-            proposed = cursor.rowcount
+            for radius in RADII_KM:
+                params.update(need=need - proposed, rank_from=confirmed + proposed)
+                if radius is None:
+                    cursor.execute(sql.replace("{within}", "").replace("{radius}", ""), params)
+                else:
+                    params.update(
+                        lat_min=params["lat"] - radius / lat_km,
+                        lat_max=params["lat"] + radius / lat_km,
+                        lng_min=params["lng"] - radius / lng_km,
+                        lng_max=params["lng"] + radius / lng_km,
+                        radius=radius,
+                    )
+                    cursor.execute(
+                        sql.replace("{within}", WITHIN).replace("{radius}", "WHERE c.distance <= %(radius)s"), params
+                    )
+                proposed += cursor.rowcount
+                if proposed >= need:
+                    break
     return MatchResult(requirement, proposed, confirmed, max(0, need - proposed))
 
 

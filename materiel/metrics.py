@@ -1,14 +1,14 @@
 """Readiness figures of materiel mobilization, within a user's scope: registered against required per class and
-county, survey completion of the year, and the handover rate of the last drill."""
+county, and survey completion of the year (the handover rate of the last drill comes from the
+drill's evaluation: exercises.metrics.last_drill_handover)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Sum
 from django.utils import timezone
 
-from .choices import NoticeStatus, Purpose, RequirementStatus, RequisitionStatus, SurveyStatus
-from .models import CountySurvey, Requirement, Requisition, RequisitionNotice, Resource
+from .choices import RequirementStatus, SurveyStatus
+from .models import CountySurvey, Requirement, Resource
 
 
 def registered_vs_required(user) -> list[dict]:
@@ -76,28 +76,4 @@ def survey_completion(user, year: int | None = None) -> dict:
         "done": done,
         "accepted": counts.get(SurveyStatus.ACCEPTED, 0),
         "rate": round(100 * done / total) if total else None,
-    }
-
-
-def last_drill_handover(user) -> dict:
-    """The most recent issued drill order in scope: notices due, handed over (on time), and the rate."""
-    order = (
-        Requisition.objects.for_user(user)
-        .filter(purpose=Purpose.DRILL, status__in=(RequisitionStatus.ISSUED, RequisitionStatus.CLOSED))
-        .order_by("-issued_at", "-id")
-        .first()
-    )
-    if order is None:
-        return {"order": None, "due": 0, "handed_over": 0, "rate": None}
-    figures = RequisitionNotice.objects.filter(requisition=order).aggregate(
-        due=Coalesce(Count("id", filter=~Q(status=NoticeStatus.EXEMPTED)), 0),
-        handed_over=Coalesce(Count("id", filter=Q(status__in=(NoticeStatus.HANDED_OVER, NoticeStatus.RETURNED))), 0),
-    )
-    due, handed = figures["due"], figures["handed_over"]
-    return {
-        "order": order.number,
-        "order_id": order.pk,
-        "due": due,
-        "handed_over": handed,
-        "rate": round(100 * handed / due) if due else None,
     }

@@ -193,6 +193,19 @@ class Resource(TimeStampedModel):
             models.Index(fields=["township", "kind"], name="materiel_res_township_kind"),
             # The newest resources of a county's townships (keyset lists) without scanning other counties' rows.
             models.Index(fields=["township", "id"], name="materiel_res_township_id"),
+            # Matching (matching.py) reads a kind's resources in a latitude band around the handover point, with
+            # what it filters and sorts on: an index-only range scan, no visit to scattered table rows.
+            models.Index(
+                fields=["kind", "latitude"],
+                include=["longitude", "township", "id", "condition", "is_active"],
+                name="materiel_res_match",
+            ),
+            # The list filtered by kind, newest first: nationally from (kind, id); for a county each township's newest
+            # of the kind from (kind, township, id), without visiting the table for the condition filter.
+            models.Index(fields=["kind", "id"], include=["condition", "is_active"], name="materiel_res_kind_id"),
+            models.Index(
+                fields=["kind", "township", "id"], include=["condition", "is_active"], name="materiel_res_kind_township"
+            ),
             models.Index(fields=["owner_organisation"], name="materiel_res_owner_org"),
             models.Index(
                 fields=["owner_national_id"], name="materiel_res_owner_id", condition=~Q(owner_national_id="")

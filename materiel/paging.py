@@ -32,13 +32,18 @@ def newest(queryset, user, *, after: int | None = None, limit: int = 50) -> tupl
         queryset = queryset.filter(pk__lt=after)
     townships = township_ids(user)
     if townships is None:
-        rows = list(queryset.for_user(user).order_by("-pk")[: limit + 1])
+        # Ids first: a filter on kind (and condition) is then an index-only backward scan of (kind, id), where
+        # whole rows by id would walk past every newer resource of other kinds (an import puts 100,000 at the top).
+        ids = list(queryset.for_user(user).order_by("-pk").values_list("pk", flat=True)[: limit + 1])
+        rows = list(queryset.filter(pk__in=ids).order_by("-pk"))
     else:
         parts = [
             queryset.filter(township_id=t).order_by("-pk").values_list("pk", flat=True)[: limit + 1] for t in townships
         ]
         union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        ids = sorted(union, reverse=True)[: limit + 1]
+        # The newest of the townships' newest, picked in the database: one page of ids comes back, not one per
+        # township.
+        ids = list(union.order_by("-pk")[: limit + 1])
         rows = list(queryset.filter(pk__in=ids).order_by("-pk"))
     has_next = len(rows) > limit
     rows = rows[:limit]

@@ -70,6 +70,12 @@ class Reservist(TimeStampedModel):
         limit_choices_to={"level": "township"},
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    delivery_address = models.CharField(
+        _("delivery address for notices"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where notices go when it is not the address above; the reservist keeps it through self-service."),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
@@ -119,6 +125,11 @@ class Reservist(TimeStampedModel):
     def rank_display(self) -> str:
         """The rank in the reader's language (recorded in Chinese: 少尉 reads "Second lieutenant" in English)."""
         return rank_label(self.rank)
+
+    @property
+    def notice_address(self) -> str:
+        """Where a notice is delivered: the delivery address the person gave, else the address."""
+        return self.delivery_address or self.address
 
     @property
     def masked_national_id(self) -> str:

@@ -25,3 +25,6 @@ CONTACT_VIEWED = register("selfservice.contact.viewed", _("Self-service: contact
 CONTACT_REQUESTED = register("selfservice.contact.requested", _("Self-service: contact change awaiting its code"))
 CONTACT_CHANGED = register("selfservice.contact.changed", _("Self-service: contact details changed"))
 DOCUMENT_VIEWED = register("selfservice.document.viewed", _("Self-service: supporting document opened"))
+HOUSEKEEPING_PURGED = register(
+    "selfservice.housekeeping.purged", _("Self-service: expired sign-in codes and idle sessions deleted")
+)

@@ -66,6 +66,11 @@ class ReservistSession(models.Model):
     class Meta:
         verbose_name = _("self-service session")
         verbose_name_plural = _("self-service sessions")
+        # Housekeeping (cleanup.py) finds the ended and the idle ones by these.
+        indexes = [
+            models.Index(fields=["ended_at"], name="ss_session_ended", condition=models.Q(ended_at__isnull=False)),
+            models.Index(fields=["last_seen_at"], name="ss_session_idle", condition=models.Q(ended_at__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.reservist_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -242,15 +242,8 @@ def postponements_of(reservist: Reservist) -> list[dict]:
 
 
 def delivery_address(reservist: Reservist) -> str:
-    latest = (
-        ContactChange.objects.filter(
-            reservist=reservist, field=ContactField.DELIVERY_ADDRESS, status=ChangeStatus.CONFIRMED
-        )
-        .order_by("-id")
-        .values_list("new_value", flat=True)
-        .first()
-    )
-    return latest or reservist.address
+    """Where the next notices go (the call-up notice PDF prints the same: Reservist.notice_address)."""
+    return reservist.notice_address
 
 
 def view_event(principal, event, obj=None, **after) -> None:
@@ -459,11 +452,9 @@ def _apply(principal, change: ContactChange) -> ContactChange:
         )
         if moved != 1:
             raise ValidationError({"code": [_("This change was confirmed already.")]})
-        if change.field in (ContactField.PHONE, ContactField.EMAIL):
-            Reservist.objects.filter(pk=change.reservist_id).update(
-                **{change.field: change.new_value, "updated_at": now}
-            )
-            setattr(principal.reservist, change.field, change.new_value)
+        # The registry row carries it from now on: the township office's page, the next notice PDFs and deliveries.
+        Reservist.objects.filter(pk=change.reservist_id).update(**{change.field: change.new_value, "updated_at": now})
+        setattr(principal.reservist, change.field, change.new_value)
         change.status = ChangeStatus.CONFIRMED
         change.confirmed_at = now
         events.record(

@@ -15,3 +15,11 @@ def send_decisions() -> int:
     from .decisions import send_decisions as run
 
     return run()
+
+
+@shared_task(name="selfservice.purge_expired", ignore_result=True)
+def purge_expired() -> dict:
+    """Every 15 minutes: expired one-time codes and idle sessions are deleted (selfservice/cleanup.py)."""
+    from .cleanup import purge_expired as run
+
+    return run()

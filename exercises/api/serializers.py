@@ -5,10 +5,12 @@ from cip.models import Asset
 from civil_defense.models import Team
 from core.api.serializers import RegionCodeField
 from core.models import Organisation
+from materiel.choices import Purpose
+from materiel.models import Requisition
 from reservists.models import ReserveUnit
 
 from ..choices import ExerciseStatus, Rating
-from ..models import CorrectiveAction, Evaluation, Exercise, Objective, Participant, Subject
+from ..models import CorrectiveAction, Evaluation, Exercise, HandoverTime, Objective, Participant, Subject
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -103,6 +105,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
     reserve_unit = ScopedPrimaryKeyField(ReserveUnit, required=False, allow_null=True)
     civil_defense_team = ScopedPrimaryKeyField(Team, required=False, allow_null=True)
     ci_asset = ScopedPrimaryKeyField(Asset, required=False, allow_null=True)
+    requisition = ScopedPrimaryKeyField(Requisition, required=False, allow_null=True)
 
     class Meta:
         model = Participant
@@ -114,10 +117,43 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "reserve_unit",
             "civil_defense_team",
             "ci_asset",
+            "requisition",
             "role",
             "notes",
         ]
         read_only_fields = ["exercise"]
+
+    def validate_requisition(self, value):
+        if value is not None and value.purpose != Purpose.DRILL:
+            raise serializers.ValidationError(_("Only a requisition order for a drill takes part in an exercise."))
+        return value
+
+
+class HandoverTimeSerializer(serializers.ModelSerializer):
+    """A requisition notice's handover as the drill's evaluation recorded it (planned against actual)."""
+
+    requisition = serializers.CharField(source="participant.requisition.number", read_only=True)
+    on_time = serializers.BooleanField(read_only=True)
+    delay_minutes = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = HandoverTime
+        fields = [
+            "id",
+            "exercise",
+            "participant",
+            "requisition",
+            "notice",
+            "notice_number",
+            "resource_label",
+            "notice_status",
+            "planned_at",
+            "handed_over_at",
+            "on_time",
+            "delay_minutes",
+            "updated_at",
+        ]
+        read_only_fields = fields
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from .views import (
     CorrectiveActionViewSet,
     EvaluationViewSet,
     ExerciseViewSet,
+    HandoverTimeViewSet,
     ObjectiveViewSet,
     ParticipantViewSet,
     SubjectViewSet,
@@ -18,5 +19,6 @@ router.register("corrective-actions", CorrectiveActionViewSet, basename="exercis
 router.register(r"(?P<exercise_pk>\d+)/objectives", ObjectiveViewSet, basename="exercise-objective")
 router.register(r"(?P<exercise_pk>\d+)/participants", ParticipantViewSet, basename="exercise-participant")
 router.register(r"(?P<exercise_pk>\d+)/evaluations", EvaluationViewSet, basename="exercise-evaluation")
+router.register(r"(?P<exercise_pk>\d+)/handover-times", HandoverTimeViewSet, basename="exercise-handover-time")
 router.register("", ExerciseViewSet, basename="exercise")
 urlpatterns = router.urls

@@ -10,18 +10,19 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.serializers import JobSerializer
-from core.api.viewsets import ScopedCreateListRetrieveUpdateViewSet, ScopedModelViewSet
+from core.api.viewsets import ScopedCreateListRetrieveUpdateViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.filters import IntegerFilter, ScopedFilterSet
 from core.scope import ensure_in_scope
 
 from .. import services
 from ..choices import ActionStatus, ExerciseStatus, ExerciseType
-from ..models import CorrectiveAction, Evaluation, Exercise, Objective, Participant, Subject
+from ..models import CorrectiveAction, Evaluation, Exercise, HandoverTime, Objective, Participant, Subject
 from .serializers import (
     CompleteActionSerializer,
     CorrectiveActionSerializer,
     EvaluationSerializer,
     ExerciseSerializer,
+    HandoverTimeSerializer,
     ObjectiveSerializer,
     ParticipantSerializer,
     SubjectSerializer,
@@ -179,9 +180,33 @@ class ObjectiveViewSet(ExerciseChildMixin, ScopedModelViewSet):
 
 @extend_schema(parameters=[EXERCISE_PARAM])
 class ParticipantViewSet(ExerciseChildMixin, ScopedModelViewSet):
-    queryset = Participant.objects.select_related("organisation", "reserve_unit").order_by("id")
+    """Who takes part. A drill requisition order (`kind=requisition`) has its handovers timed with
+    `POST {id}/record-handovers/`."""
+
+    queryset = Participant.objects.select_related("organisation", "reserve_unit", "requisition").order_by("id")
     serializer_class = ParticipantSerializer
     pagination_class = None
+
+    def get_permissions(self):
+        if self.action == "record_handovers":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if self.action == "record_handovers" and not request.user.has_perm("exercises.add_evaluation"):
+            self.permission_denied(request)
+
+    @extend_schema(request=None, responses={200: HandoverTimeSerializer(many=True), 409: TransitionRefusedSerializer})
+    @action(detail=True, methods=["post"], url_path="record-handovers")
+    def record_handovers(self, request, exercise_pk=None, pk=None):
+        """Record in the evaluation, per notice of this requisition order, the planned and the actual handover
+        time from the handover records (again to refresh); 409 while the notices are not issued."""
+        self.get_object()
+        rows = services.record_handover_times(
+            user=request.user, exercise_id=self.get_exercise().pk, participant_id=int(pk)
+        )
+        return Response(HandoverTimeSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
     def perform_create(self, serializer):
         exercise = self.get_exercise()
@@ -192,6 +217,15 @@ class ParticipantViewSet(ExerciseChildMixin, ScopedModelViewSet):
             instance.save()
             serializer.instance = instance
             ensure_in_scope(self.request.user, instance)
+
+
+@extend_schema(parameters=[EXERCISE_PARAM])
+class HandoverTimeViewSet(ExerciseChildMixin, ScopedReadOnlyViewSet):
+    """The drill's handover times per requisition notice, as its evaluation recorded them."""
+
+    queryset = HandoverTime.objects.select_related("participant__requisition").order_by("planned_at", "id")
+    serializer_class = HandoverTimeSerializer
+    pagination_class = None
 
 
 @extend_schema(parameters=[EXERCISE_PARAM])

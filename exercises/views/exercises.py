@@ -11,9 +11,9 @@ from core.views import PortalPermissionMixin, ScopedCreateView, ScopedDetailView
 
 from .. import services
 from ..actions import STEPS
-from ..choices import NEXT_STATUS, ExerciseStatus, ExerciseType
+from ..choices import NEXT_STATUS, ExerciseStatus, ExerciseType, ParticipantKind
 from ..forms import EvaluationForm, ExerciseForm, ObjectiveForm, ParticipantForm
-from ..models import CorrectiveAction, Evaluation, Exercise, Objective
+from ..models import CorrectiveAction, Evaluation, Exercise, HandoverTime, Objective
 from .common import ExerciseChildFormView, refuse
 
 
@@ -61,6 +61,7 @@ class ExerciseDetailView(ScopedDetailView):
                 "participants__reserve_unit",
                 "participants__civil_defense_team",
                 "participants__ci_asset",
+                "participants__requisition",
                 Prefetch(
                     "objectives",
                     queryset=Objective.objects.select_related("subject").prefetch_related(
@@ -78,7 +79,19 @@ class ExerciseDetailView(ScopedDetailView):
         # The step button is what the workflow's check() allows (the exercise came from for_user already).
         step = STEPS.get(next_status)
         can_advance = bool(step and step.check_available(self.request.user, exercise, known_in_scope=True))
+        drills = [p for p in exercise.participants.all() if p.kind == ParticipantKind.REQUISITION]
+        times = list(
+            HandoverTime.objects.filter(exercise=exercise).order_by("participant_id", "planned_at", "notice_number")
+        )
+        for participant in drills:
+            participant.times = [t for t in times if t.participant_id == participant.pk]
+            due = [t for t in participant.times if t.due]
+            participant.due = len(due)
+            participant.handed_over = sum(1 for t in due if t.handed_over_at)
+            participant.on_time = sum(1 for t in due if t.on_time)
         context.update(
+            drill_orders=drills,
+            can_time_handovers=self.request.user.has_perm("exercises.add_evaluation") and exercise.editable,
             next_status=next_status,
             can_advance=can_advance,
             next_status_label=ExerciseStatus(next_status).label if next_status else "",
@@ -176,6 +189,24 @@ class EvaluationCreateView(ExerciseChildFormView):
 
     def save(self, form):
         return services.record_evaluation(user=self.request.user, evaluation=form.save(commit=False))
+
+
+class RecordHandoversView(PortalPermissionMixin, View):
+    """Record in the evaluation the handover times of a participating drill requisition order."""
+
+    permission_required = "exercises.add_evaluation"
+
+    def post(self, request, pk, participant):
+        exercise = get_object_or_404(Exercise.objects.for_user(request.user), pk=pk)
+        try:
+            rows = services.record_handover_times(
+                user=request.user, exercise_id=exercise.pk, participant_id=participant
+            )
+        except TransitionRefused as exc:
+            refuse(request, exc)
+        else:
+            messages.success(request, _("Handover times of %(n)s requisition notices recorded.") % {"n": len(rows)})
+        return HttpResponseRedirect(exercise.get_absolute_url() + "#handovers")
 
 
 class TransitionView(PortalPermissionMixin, View):

@@ -32,6 +32,7 @@ def test_readiness_figures_and_report_section(users):
     import datetime
 
     from core.testing import logged_in
+    from exercises import demo as exercises_demo
     from reports.scope import ReportScope
     from reports.sections import materiel as report_section
 
@@ -39,12 +40,22 @@ def test_readiness_figures_and_report_section(users):
     demo.seed(_Command(), {})
     nation = report_section.gather(ReportScope.parse("nation"), datetime.date.today())
     assert nation["registered"] >= 300 and nation["required"] == 15
-    assert nation["drill"] == {"order": "MR-DEMO-0001", "due": 6, "handed_over": 4}
+    # The handover rate is the drill's: the exercises demo (seeded after this one) names the order in its Han Kuang
+    # drill and records the handover times.
+    assert nation["drill"] == {"exercise": None, "due": 0, "handed_over": 0, "on_time": 0}
+    exercises_demo.seed(_Command(), {})
+    nation = report_section.gather(ReportScope.parse("nation"), datetime.date.today())
+    assert nation["drill"]["exercise"].endswith("漢光演習 新北市聯合應變演練")
+    assert {k: nation["drill"][k] for k in ("due", "handed_over", "on_time")} == {
+        "due": 6,
+        "handed_over": 4,
+        "on_time": 4,
+    }
     survey, handover = report_section.indicators(nation)
     assert handover.display.startswith("66.7%") and handover.status == "bad"
     assert survey.value == round(2 / 22, 4)
     county = report_section.gather(ReportScope.parse("TW-TPE"), datetime.date.today())
-    assert county["drill"]["order"] is None and county["survey"] == {
+    assert county["drill"]["exercise"] is None and county["survey"] == {
         "year": datetime.date.today().year,
         "total": 1,
         "done": 1,

@@ -83,6 +83,30 @@ def test_match_proposes_nearest_first_and_skips_resources_held_for_an_overlappin
     assert [row["resource"] for row in data["allocations"]] == [near.pk]
 
 
+def test_nearest_first_across_the_widening_search_boxes(users):
+    """Matching looks within 15 km, then 60 km, then the whole county: the ranks still run nearest first, a
+    resource in the corner of the first box (farther than 15 km) never jumps ahead of a nearer one outside it, and
+    another county's resource is never proposed however near."""
+    a = county(COUNTY_A)
+    far = make_resource(a, lat=lat(100), lng="121.46000")
+    mid = make_resource(a, lat=lat(20), lng="121.46000")
+    corner = make_resource(a, lat=lat(14), lng=f"{121.46 + 14 / (111.32 * 0.9063):.5f}")  # ~19.8 km, in the box
+    near = make_resource(a, lat=lat(10), lng="121.46000")
+    make_resource(county("TW-TPE"), lat=lat(0.2), lng="121.46000")
+    requirement = make_requirement(a, quantity=5, lat="25.00000", lng="121.46000")
+    data = api_client(users.staff).post(f"/api/materiel/requirements/{requirement.pk}/match/").json()
+    rows = data["allocations"]
+    assert [row["resource"] for row in rows] == [near.pk, corner.pk, mid.pk, far.pk]
+    assert [float(row["distance_km"]) for row in rows] == sorted(float(row["distance_km"]) for row in rows)
+    assert data["shortfall"] == 1
+    assert list(Allocation.objects.filter(requirement=requirement).order_by("rank").values_list("rank", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+    ]
+
+
 def test_the_database_refuses_a_double_allocation(users):
     resource = make_resource(county(COUNTY_A))
     one = make_requirement(county(COUNTY_A))

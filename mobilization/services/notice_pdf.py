@@ -83,6 +83,7 @@ h1 { top: 14.5mm; left: 0; width: 182mm; text-align: center; font-size: 28pt; le
 .qr { top: 156.5mm; left: 145.5mm; width: 29mm; height: 29mm; image-rendering: pixelated; }
 .authority { top: 196mm; left: 6mm; width: 140mm; font-size: 13pt; }
 .issued { top: 204mm; left: 6mm; width: 140mm; }
+.addr { top: 212mm; left: 6mm; width: 142mm; font-size: 9pt; }
 .stamp { top: 192mm; left: 151mm; width: 25mm; height: 24mm; border: 1.8pt solid #c8102e; color: #c8102e;
          text-align: center; font-size: 12pt; line-height: 1.3; padding-top: 4.5mm; }
 .cut { top: 226mm; left: 0; width: 182mm; border-top: 0.8pt dashed #555; text-align: center; font-size: 8pt;
@@ -181,6 +182,9 @@ def fill_context(notice: Notice) -> dict:
         "number": notice.number,
         "name": notice.reservist.name,
         "national_id": mask_national_id(notice.reservist.national_id),
+        # Read when the page is rendered: a delivery address the person changed through self-service is on every
+        # notice printed or downloaded after the change.
+        "delivery_address": notice.reservist.notice_address,
         "code": grouped(notice.verification_code),
         "verify_url": url,
         "qr": qr_png_data_uri(url, mask=QR_MASK),

@@ -1,5 +1,6 @@
 """The readiness report's materiel section (listed in reports/sections): registered against required per class
-and county, the year's survey completion and the handover rate of the last drill.
+and county, the year's survey completion and the handover rate of the last drill (from the handover times the
+drill's evaluation recorded per requisition notice: exercises.metrics.last_drill_handover).
 
 Figures come from materiel.metrics under the report's scope, so a county report counts what that county's
 official sees. Its template is materiel/templates/reports/sections/materiel.html.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from exercises import metrics as exercise_metrics
 from materiel import metrics
 
 from .base import Indicator, light, pct, ratio
@@ -26,14 +28,14 @@ def gather(scope, as_of, detail: bool = True) -> dict:
     principal = scope.user_scope
     rows = metrics.registered_vs_required(principal)
     survey = metrics.survey_completion(principal, as_of.year)
-    drill = metrics.last_drill_handover(principal)
+    drill = exercise_metrics.last_drill_handover(principal)
     figures = {
         "available": True,
         "registered": sum(r["registered"] for r in rows),
         "required": sum(r["required"] for r in rows),
         "gap": sum(r["gap"] for r in rows),
         "survey": {k: survey[k] for k in ("year", "total", "done", "accepted")},
-        "drill": {k: drill[k] for k in ("order", "due", "handed_over")},
+        "drill": {k: drill[k] for k in ("exercise", "due", "handed_over", "on_time")},
     }
     if detail:
         figures["by_county_and_kind"] = [

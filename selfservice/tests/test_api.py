@@ -239,6 +239,35 @@ def test_delivery_address_is_recorded_and_shown_to_the_township_office(api, worl
     other = logged_in(users.county_b).get("/selfservice/changes/")
     assert "中山路一段161號" not in other.content.decode()
     assert logged_in(users.nobody).get("/selfservice/changes/").status_code == 403
+    # The registry row carries it: the reservist's page at the township office and every notice PDF after it.
+    me = Reservist.objects.get(pk=world["me"].pk)
+    assert me.delivery_address == "新北市板橋區中山路一段161號" and me.address != me.delivery_address
+    detail = logged_in(users.township).get(f"/reservists/{me.pk}/").content.decode()
+    assert 'id="delivery-address"' in detail and "中山路一段161號" in detail
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join("".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_notice_pdfs_rendered_after_an_address_change_carry_the_new_address(api, world, users):
+    from mobilization.services.notice_pdf import render_batch_pdf
+
+    me, mine = world["me"], world["mine"]
+    Reservist.objects.filter(pk=me.pk).update(address="新北市板橋區文化路一段1號")
+    sign_in(api, me)
+    before = _pdf_text(api.get(f"/api/my/notices/{mine.pk}/pdf/").content)
+    assert "文化路一段1號" in before and "中山路一段161號" not in before
+    changed = api.patch("/api/my/contact/", {"delivery_address": "新北市板橋區中山路一段161號"}, format="json")
+    assert changed.status_code == 200
+    after = _pdf_text(api.get(f"/api/my/notices/{mine.pk}/pdf/").content)
+    assert "中山路一段161號" in after and "文化路一段1號" not in after
+    # The township office's print batch reads the same address; the other person's page keeps theirs.
+    batch, pages = render_batch_pdf(Notice.objects.filter(pk__in=[mine.pk, world["theirs"].pk]).order_by("id"))
+    text = _pdf_text(batch)
+    assert pages == 2 and text.count("中山路一段161號") == 1
 
 
 def test_each_decision_is_sent_to_the_person_once(api, world, users):

@@ -1,6 +1,7 @@
 """Materiel mobilization end to end: a county imports its capacity survey with one bad row, fixes it and submits;
 MND staff match a requirement and draft a requisition; an approver approves it; staff issue the notices; a
-handover and a return are recorded; the notice verifies on the public page."""
+handover and a return are recorded; the notice verifies on the public page. Then the drill names the order as a
+participant and its evaluation records the handover times, which the dashboard's last-drill figure reads."""
 
 import datetime
 
@@ -18,7 +19,7 @@ def survey_file(rows):
     return {"name": "survey.csv", "mimeType": "text/csv", "buffer": ("\n".join(lines) + "\n").encode()}
 
 
-def test_survey_requirement_requisition_handover_and_return(page, live_server, users):
+def test_survey_requirement_requisition_handover_and_return(page, live_server, users, tmp_path):
     from core.models import Region
     from materiel import services
     from materiel.models import RequisitionNotice
@@ -103,3 +104,28 @@ def test_survey_requirement_requisition_handover_and_return(page, live_server, u
     page.goto(f"{live_server.url}/verify/requisition/{notice.verification_code}/")
     assert "真實" in page.locator("#verify-result").inner_text()
     assert "A123456789" not in page.content()
+
+    # 5. The drill names the order; its evaluation records the handover times; the dashboard shows the rate.
+    from exercises.choices import ExerciseStatus
+    from exercises.tests.factories import make_exercise
+
+    drill = make_exercise("TW-NWT", status=ExerciseStatus.IN_PROGRESS, name="漢光演習 新北市")
+    login(page, live_server, "t_county_a")
+    page.goto(f"{live_server.url}/exercises/{drill.pk}/participants/new/")
+    page.select_option("#id_kind", "requisition")
+    page.select_option(
+        "#id_requisition", label=page.locator("#id_requisition option", has_text="漢光演習車輛徵用").inner_text()
+    )
+    page.select_option("#id_role", "support")
+    page.click("form.card button.primary")
+    page.wait_for_selector("#handovers")
+    page.click("#handovers button.record-handovers")
+    rows = page.locator("#handovers .handover-table tbody tr")
+    assert rows.count() == 2
+    summary = page.locator("#handovers .handover-summary").inner_text()
+    assert "已交接 1 項" in summary and "應交接 2 項" in summary
+    assert "未交接" in page.locator("#handovers").inner_text()
+    page.screenshot(path=str(tmp_path / "drill-handovers.png"), full_page=True)
+    page.goto(f"{live_server.url}/")
+    assert "50% (1/2)" in page.content()
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
