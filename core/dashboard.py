@@ -18,6 +18,15 @@ from django.utils.functional import Promise
 
 from . import authz
 
+# A worklist count past this is shown as "1,000+": the figure stays a cheap bounded query however large the area.
+WORKLIST_BOUND = 1000
+
+
+def bounded(queryset) -> tuple[int, str]:
+    """(n, as shown) of a worklist's rows: an exact count up to WORKLIST_BOUND, then "1,000+"."""
+    n = queryset.order_by().values("pk")[: WORKLIST_BOUND + 1].count()
+    return n, (f"{WORKLIST_BOUND:,}+" if n > WORKLIST_BOUND else f"{n:,}")
+
 
 @dataclass
 class Figure:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
+from core import dashboard
+
 from .choices import LIVE_ORDER_STATUSES, ChangeStatus, ExemptionStatus, NoticeStatus, OrderStatus, PostponementStatus
 from .models import CallUpOrder, Notice
 
-# A count past this is shown as "1,000+": the figure stays a cheap bounded query however large the area.
-BOUND = 1000
+BOUND = dashboard.WORKLIST_BOUND
 NOT_BINDING = (NoticeStatus.EXEMPTED, NoticeStatus.WITHDRAWN)
 TO_DELIVER = (NoticeStatus.ISSUED, NoticeStatus.SENT)
 NOTICE_TODOS = ("deliver", "attendance")
@@ -53,7 +54,4 @@ def orders_with_change_waiting(user):
     return CallUpOrder.objects.for_user(user).filter(waiting)
 
 
-def bounded(queryset) -> tuple[int, str]:
-    """(n, as shown): an exact count up to BOUND, then "1,000+"."""
-    n = queryset.order_by().values("pk")[: BOUND + 1].count()
-    return n, (f"{BOUND:,}+" if n > BOUND else f"{n:,}")
+bounded = dashboard.bounded  # one rule for every worklist figure (core.dashboard)

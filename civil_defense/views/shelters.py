@@ -15,6 +15,7 @@ from core.models import Region
 from core.pii import mask_national_id
 from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView, show_refusal
 
+from .. import worklist
 from ..actions import RELEASE_DECISIONS, AssignShelter, RequestRelease
 from ..choices import ReleaseStatus
 from ..forms import AssignForm, DecisionForm, ReleaseRequestForm, ReservistSearchForm, ShelterForm
@@ -68,6 +69,8 @@ class ShelterListView(ScopedListView):
         q = (self.request.GET.get("q") or "").strip()
         if q:
             queryset = queryset.filter(Q(name__icontains=q) | Q(address__icontains=q))
+        if self.request.GET.get("release") == "pending":  # the home page's "release requests waiting"
+            queryset = worklist.shelters_with_release_waiting(self.request.user, queryset)
         return queryset.order_by("township__code", "name", "pk")
 
     def get_context_data(self, **kwargs):
@@ -78,7 +81,7 @@ class ShelterListView(ScopedListView):
         context["townships"] = (
             Region.objects.for_user(self.request.user).filter(level="township").select_related("parent")
         )
-        context["selected"] = {k: self.request.GET.get(k, "") for k in ("township", "q")}
+        context["selected"] = {k: self.request.GET.get(k, "") for k in ("township", "q", "release")}
         return context
 
 

@@ -12,6 +12,7 @@ from core.models import Region
 from core.pii import can_see_full_id
 from core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
+from .. import worklist
 from ..choices import TeamKind
 from ..forms import CertificateForm, ImportForm, MemberForm, PositionForm, QuickMemberForm, TeamForm
 from ..models import Member, Team, TeamPosition
@@ -40,6 +41,8 @@ class TeamTreeView(ScopedListView):
         q = (self.request.GET.get("q") or "").strip()
         if q:
             queryset = queryset.filter(name__icontains=q)
+        if self.request.GET.get("training") == "lapsed":  # the home page's "rosters with lapsed training"
+            queryset = worklist.teams_with_lapsed_training(self.request.user, queryset)
         return queryset[: self.MAX_TEAMS]
 
     def get_context_data(self, **kwargs):
@@ -57,7 +60,7 @@ class TeamTreeView(ScopedListView):
             truncated=len(teams) >= self.MAX_TEAMS,
             kinds=TeamKind.choices,
             counties=Region.objects.for_user(self.request.user).filter(level="county"),
-            selected={k: self.request.GET.get(k, "") for k in ("county", "kind", "q")},
+            selected={k: self.request.GET.get(k, "") for k in ("county", "kind", "q", "training")},
         )
         return context
 

@@ -14,7 +14,6 @@ from mobilization.services import changes, exemptions
 
 from .helpers import make_reservist
 from .lifecycle_world import issued_order
-from .test_notices_worker import real_broker  # noqa: F401  (the fixture: tasks go to Redis, on an empty queue)
 
 CHUNKED = {"LIFECYCLE_CHUNK": "4", "LIFECYCLE_PAUSE": "0.4"}
 pytestmark = pytest.mark.django_db(transaction=True)
