@@ -88,3 +88,19 @@ def summary(user, today: date | None = None) -> dict:
         "risk_matrix": {f"{k[0]}x{k[1]}": v for k, v in risk_matrix_counts(user).items()},
         "overdue": overdue_count(user, today),
     }
+
+
+def plans_to_review(user, today: date | None = None):
+    """Protection plans in force (approved or active) whose review date has come, the oldest first: an agency's
+    plans to renew. Scoped through their asset."""
+    from .choices import PlanStatus
+    from .models import ProtectionPlan
+
+    today = today or timezone.localdate()
+    assets = Asset.objects.for_user(user, "cip.view_asset")
+    return (
+        ProtectionPlan.objects.filter(asset__in=assets, status__in=[PlanStatus.APPROVED, PlanStatus.ACTIVE])
+        .filter(next_review_on__lte=today)
+        .select_related("asset", "asset__operator")
+        .order_by("next_review_on", "id")
+    )

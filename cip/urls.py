@@ -19,6 +19,7 @@ urlpatterns = [
     path("risk-matrix/", views.RiskMatrixView.as_view(), name="risk-matrix"),
     path("map/", views.MapView.as_view(), name="map"),
     path("overdue/", views.OverdueListView.as_view(), name="overdue"),
+    path("plans/review/", views.PlansToReviewView.as_view(), name="plans-to-review"),
     path("sectors/", views.SectorListView.as_view(), name="sector-list"),
     path("sectors/<slug:code>/edit/", views.SectorUpdateView.as_view(), name="sector-update"),
 ]

@@ -374,6 +374,18 @@ class MapView(PortalPermissionMixin, TemplateView):
         return context
 
 
+class PlansToReviewView(ScopedListView):
+    """Protection plans in force whose review date has come: what an agency must renew (the home page links here)."""
+
+    model = ProtectionPlan
+    permission_required = "cip.view_asset"
+    template_name = "cip/plans_to_review.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return metrics.plans_to_review(self.request.user)
+
+
 class OverdueListView(ScopedListView):
     """Assets whose next risk assessment is past due (level 1 yearly, level 2 every 2 years, level 3 every 3)."""
 
