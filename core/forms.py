@@ -111,14 +111,43 @@ class ScopedModelForm(RocDatesMixin, forms.ModelForm):
         region_pickers(self)
 
 
+# Audited tables of the libraries (accounts' grants and two-factor devices), named in the portal's words.
+LIBRARY_KINDS = {
+    "guardian_userobjectpermission": _("Per-record permission of an account"),
+    "guardian_groupobjectpermission": _("Per-record permission of a group"),
+    "otp_static_staticdevice": _("Two-factor backup codes"),
+    "otp_static_statictoken": _("Two-factor backup code"),
+    "otp_totp_totpdevice": _("Two-factor authenticator app"),
+    "auth_group_permissions": _("Permissions of a group"),
+    "auth_user_groups": _("Groups of an account"),
+    "auth_user_user_permissions": _("Permissions of an account"),
+}
+
+
+def record_kind_label(model) -> str:
+    """A model's name for a reader; a many-to-many link table reads as its owner's field ("Call-up order: regions")."""
+    owner = model._meta.auto_created
+    if owner:
+        for field in owner._meta.local_many_to_many:
+            if field.remote_field.through is model:
+                return f"{capfirst(owner._meta.verbose_name)}：{field.verbose_name}"
+    return str(capfirst(model._meta.verbose_name))
+
+
 def record_kind_choices() -> list[tuple[str, str]]:
-    """Every kind of record, by its name in the reader's language (the value stays the table name)."""
+    """Every kind of record the audit log holds (core.audit.audited_tables), by its name in the reader's language;
+    the value stays the table name. Libraries' own tables that are not audited (login attempts…) are not offered."""
     from django.apps import apps
 
+    from .audit import audited_tables
+
+    audited = set(audited_tables())
     kinds = {
-        model._meta.db_table: f"{capfirst(model._meta.verbose_name)} ({model._meta.app_config.verbose_name})"
+        model._meta.db_table: f"{record_kind_label(model)} ({model._meta.app_config.verbose_name})"
         for model in apps.get_models(include_auto_created=True)
+        if model._meta.db_table in audited and model._meta.db_table not in LIBRARY_KINDS
     }
+    kinds.update({table: str(label) for table, label in LIBRARY_KINDS.items() if table in audited})
     return [("", "---")] + sorted(kinds.items(), key=lambda item: item[1])
 
 

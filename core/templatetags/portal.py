@@ -92,3 +92,13 @@ def event_label(name):
     from core import events
 
     return events.label(name) if name else ""
+
+
+@register.simple_tag
+def today_reader():
+    """Today's date in the reader's calendar (民國 in Chinese), for the page footer."""
+    from django.utils import timezone
+
+    from core.dates import reader_date
+
+    return reader_date(timezone.localdate())
