@@ -46,6 +46,7 @@ TASK_QUEUES = {
     # alerts: messages to people
     "selfservice.send_signin_code": ALERTS,
     "selfservice.send_decisions": ALERTS,
+    "selfservice.purge_expired": INTERACTIVE,
 }
 
 # Celery's own tasks (chord_unlock, backend_cleanup, ...) are tiny bookkeeping: with the interactive work.

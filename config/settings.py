@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryChannelEnum": "mobilization.choices.Channel",
         "BranchEnum": "reservists.choices.Branch",
         "HandoverConditionEnum": "materiel.choices.Condition",
+        "RequisitionNoticeStatusEnum": "materiel.choices.NoticeStatus",
         "PortalRoleEnum": "core.choices.Role",
     },
 }

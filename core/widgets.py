@@ -10,6 +10,7 @@ that have one and turns each `data-region-picker` select into a searchable one.
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import Region
 
@@ -27,19 +28,30 @@ def official_order(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("parent").order_by("position", "code")
 
 
+def picker_attrs(attrs) -> dict:
+    """The attributes that make a <select> a picker, with the widget's own words in the reader's language (Tom
+    Select's buttons and messages are English otherwise)."""
+    return {
+        **(attrs or {}),
+        "data-region-picker": "1",
+        "data-no-results": _("No region matches."),
+        "data-clear-title": _("Clear"),
+        "data-remove-title": _("Remove"),
+    }
+
+
 class RegionPicker(forms.Select):
     """One region, searchable."""
 
     def __init__(self, attrs=None, choices=()):
-        attrs = {**(attrs or {}), "data-region-picker": "1"}
-        super().__init__(attrs, choices)
+        super().__init__(picker_attrs(attrs), choices)
 
 
 class RegionPickerMultiple(forms.SelectMultiple):
     """Several regions, searchable, each removable: no Ctrl-click."""
 
     def __init__(self, attrs=None, choices=()):
-        attrs = {**(attrs or {}), "data-region-picker": "1"}
+        attrs = picker_attrs(attrs)
         attrs.pop("size", None)
         super().__init__(attrs, choices)
 

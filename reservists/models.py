@@ -74,6 +74,8 @@ class Reservist(TimeStampedModel):
         _("delivery address for notices"),
         max_length=300,
         blank=True,
+        # In the database too: bulk loads (COPY) name only the columns they fill.
+        db_default="",
         help_text=_("Where notices go when it is not the address above; the reservist keeps it through self-service."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)

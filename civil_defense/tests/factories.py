@@ -35,7 +35,7 @@ def county_of(code_or_region) -> Region:
 
 def make_team(county="TW-NWT", township=True, **kw) -> Team:
     county = county_of(county)
-    kw.setdefault("name", f"team {next(_serial)}")
+    kw.setdefault("name", f"第{next(_serial)}編組")
     kw.setdefault("kind", "team")
     return Team.objects.create(county=county, township=township_of(county) if township else None, **kw)
 

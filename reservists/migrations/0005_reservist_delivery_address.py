@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reservist',
             name='delivery_address',
-            field=models.CharField(blank=True, help_text='Where notices go when it is not the address above; the reservist keeps it through self-service.', max_length=300, verbose_name='delivery address for notices'),
+            field=models.CharField(blank=True, db_default='', help_text='Where notices go when it is not the address above; the reservist keeps it through self-service.', max_length=300, verbose_name='delivery address for notices'),
         ),
     ]

@@ -37,7 +37,9 @@
           placeholder: empty ? empty.textContent : "",
           searchField: ["text"],
           sortField: [{field: "$order"}],  // the official order of the <option>s, not alphabetical
-          plugins: multiple ? ["remove_button"] : ["clear_button"],
+          plugins: multiple
+            ? {remove_button: {title: select.dataset.removeTitle || "×"}}
+            : {clear_button: {title: select.dataset.clearTitle || "×"}},
           render: {
             no_results: function () {
               var div = document.createElement("div");
