@@ -40,10 +40,12 @@ def newest(queryset, user, *, after: int | None = None, limit: int = 50) -> tupl
         parts = [
             queryset.filter(township_id=t).order_by("-pk").values_list("pk", flat=True)[: limit + 1] for t in townships
         ]
-        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        # The newest of the townships' newest, picked in the database: one page of ids comes back, not one per
-        # township.
-        ids = list(union.order_by("-pk")[: limit + 1])
+        if len(parts) == 1:  # one township (a township office): its newest ids are the page already
+            ids = list(parts[0])
+        else:
+            # The newest of the townships' newest, picked in the database: one page of ids comes back, not one
+            # per township.
+            ids = list(parts[0].union(*parts[1:], all=True).order_by("-pk")[: limit + 1])
         rows = list(queryset.filter(pk__in=ids).order_by("-pk"))
     has_next = len(rows) > limit
     rows = rows[:limit]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from core.testing import COUNTY_A, ScopedAPIContract, ScopedViewContract, api_client, county
+from core.testing import COUNTY_A, ScopedAPIContract, ScopedViewContract, api_client, county, logged_in
 
 from ..models import Kind, Resource
 from .factories import make_resource, township_of
@@ -149,3 +149,19 @@ def test_list_filters_by_kind_and_county(users):
 
 def test_kind_list_is_reference_data(users):
     assert Kind.objects.filter(sector="supply").count() >= 4
+
+
+def test_a_township_office_lists_its_own_township_newest_first(users):
+    """A scope of one township pages its own rows (the single-township branch of materiel.paging.newest)."""
+    from core.models import Region
+
+    banqiao = Region.objects.get(code="220")
+    older, newer = make_resource(township=banqiao), make_resource(township=banqiao)
+    elsewhere = make_resource(county(COUNTY_A))  # another township of the county
+    if elsewhere.township_id == banqiao.pk:
+        elsewhere = make_resource(township=Region.objects.get(code="221"))
+    response = api_client(users.township).get("/api/materiel/resources/")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [newer.pk, older.pk]
+    page = logged_in(users.township).get(reverse("materiel:resource-list"))
+    assert page.status_code == 200

@@ -56,6 +56,13 @@ def test_clerk_requests_an_exemption_and_sees_the_replacement_appear(page, live_
 
 def test_approver_approves_a_recall_of_one_township_and_sees_its_notices_withdrawn(page, live_server, users):
     world = issued_order(users)
+    asked = []  # the confirmations the page asks for before irreversible steps, answered yes
+
+    def confirm(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", confirm)
 
     login(page, live_server, "t_staff")
     page.goto(f"{live_server.url}/mobilization/orders/{world.order.pk}/")
@@ -64,6 +71,7 @@ def test_approver_approves_a_recall_of_one_township_and_sees_its_notices_withdra
     page.fill("#recall-form input[name=reason]", "板橋區誤發")
     page.click("#recall-submit")
     page.wait_for_selector("#change-table tr[data-status=proposed]")
+    assert len(asked) == 1 and "撤回" in asked[0]
     change = OrderChange.objects.get()
     assert not page.locator(f"#approve-change-{change.pk}").count()  # not by the proposer
 
@@ -72,6 +80,7 @@ def test_approver_approves_a_recall_of_one_township_and_sees_its_notices_withdra
     page.fill(f"#change-comment-{change.pk}", "同意撤銷")
     page.click(f"#approve-change-{change.pk}")
     page.wait_for_selector(f"#change-table tr[data-change='{change.pk}'][data-status=done]")
+    assert len(asked) == 2 and "無法復原" in asked[1]
     row = page.locator("#yield-table tr[data-township='220']")
     assert row.locator("td[data-withdrawn]").get_attribute("data-withdrawn") == "3"
 

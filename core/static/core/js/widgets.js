@@ -23,6 +23,22 @@
     document.head.appendChild(js);
   }
 
+  // The bundle names each chip's remove button "Remove <region>" for screen readers, in English whatever the
+  // page's language: rename them in the reader's words as chips appear.
+  function localiseRemoveButtons(picker, word) {
+    if (!word) { return; }
+    function rename() {
+      picker.wrapper.querySelectorAll(".item .remove").forEach(function (button) {
+        var item = button.closest(".item");
+        var label = item ? item.firstChild && item.firstChild.textContent : "";
+        var wanted = (word + " " + (label || "")).trim();
+        if (button.getAttribute("aria-label") !== wanted) { button.setAttribute("aria-label", wanted); }
+      });
+    }
+    rename();
+    new MutationObserver(rename).observe(picker.wrapper, {childList: true, subtree: true});
+  }
+
   function regionPickers() {
     var selects = document.querySelectorAll("select[data-region-picker]");
     if (!selects.length) { return; }
@@ -49,7 +65,8 @@
             }
           }
         };
-        new window.TomSelect(select, settings);
+        var picker = new window.TomSelect(select, settings);
+        if (multiple) { localiseRemoveButtons(picker, select.dataset.removeTitle); }
       });
     });
   }
