@@ -8,7 +8,7 @@ from core.actions import Action, ActionRefused, Refusal
 from core.choices import JobStatus
 from core.models import AuditEvent, Job
 
-STARTED = events.register("core.testjob.started", "Test job started")
+STARTED = events.register("core.testjob.started", "測試作業開始")
 
 
 class StartJob(Action):
@@ -90,7 +90,7 @@ def test_missing_object_is_404(users):
 
 
 def test_event_names_are_declared_once():
-    assert events.register("core.testjob.started", "Test job started") is STARTED
+    assert events.register("core.testjob.started", "測試作業開始") is STARTED
     with pytest.raises(ValueError):
         events.register("core.testjob.started", "another label")
     with pytest.raises(ValueError):
