@@ -305,23 +305,27 @@ def _is_account(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def grant_value_label(grant) -> str:
-    """One grant line's value in words: the role's, region's or organisation's name, the permission's label."""
+def grant_value_labels(grants) -> dict[int, str]:
+    """Each grant line's value in words (the role's, region's or organisation's name, the permission's label),
+    by grant id: regions and organisations read in one query each, not one per line."""
     from core.models import Organisation, Region
 
     from .choices import GrantKind
 
-    value = grant.value
-    if not value:
-        return ""
-    if grant.kind == GrantKind.PERMISSION:
-        return str(EXTRA_PERMISSIONS.get(value, value))
-    if grant.kind == GrantKind.ROLE and value in Role.values:
-        return str(Role(value).label)
-    if grant.kind == GrantKind.REGION:
-        region = Region.objects.filter(code=value).first()
-        return str(region) if region else value
-    if grant.kind == GrantKind.ORGANISATION:
-        organisation = Organisation.objects.filter(code=value).first()
-        return str(organisation) if organisation else value
-    return value
+    grants = list(grants)
+    codes = {kind: {g.value for g in grants if g.kind == kind and g.value} for kind in GrantKind.values}
+    regions = {r.code: str(r) for r in Region.objects.filter(code__in=codes[GrantKind.REGION]).select_related("parent")}
+    organisations = {o.code: str(o) for o in Organisation.objects.filter(code__in=codes[GrantKind.ORGANISATION])}
+    labels = {}
+    for grant in grants:
+        value = grant.value
+        if grant.kind == GrantKind.PERMISSION:
+            value = str(EXTRA_PERMISSIONS.get(value, value))
+        elif grant.kind == GrantKind.ROLE and value in Role.values:
+            value = str(Role(value).label)
+        elif grant.kind == GrantKind.REGION:
+            value = regions.get(value, value)
+        elif grant.kind == GrantKind.ORGANISATION:
+            value = organisations.get(value, value)
+        labels[grant.pk] = value
+    return labels

@@ -15,7 +15,7 @@ from core.importing import start_import, template_response
 from core.models import AuditEvent
 from core.views import PortalPermissionMixin
 
-from ..access import grant_value_label, permission_labels, read_access, role_label
+from ..access import grant_value_labels, permission_labels, read_access, role_label
 from ..actions import ACCOUNT_ACTIONS, ChangeAccess, CreateAccount, change_access, get_account_or_404
 from ..filters import AccountFilter
 from ..forms import AccessChangeForm, AccountCreateForm, ImportForm, NoteForm
@@ -73,8 +73,9 @@ class AccountDetailView(AccountPagesMixin, DetailView):
         context["row"] = account_row(account, facts)
         context["record"] = AccountRecord.objects.filter(user_id=account.pk).first()
         grants = list(AccessGrant.objects.filter(user=account).order_by("kind", "value"))
+        labels = grant_value_labels(grants)
         for grant in grants:
-            grant.value_label = grant_value_label(grant)
+            grant.value_label = labels[grant.pk]
         context["grants"] = grants
         context["pending_grants"] = PendingGrant.objects.filter(user=account).order_by("-id")[:10]
         checks = available(user, account, ACCOUNT_ACTIONS)
