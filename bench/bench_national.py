@@ -14,7 +14,9 @@ registry of 2.3 million reservists, on real workers (queues of config/queues.py)
 
 Scale: BENCH_SCALE (or `python bench/run.py national --scale=0.1`) multiplies the registry and the call-up.
 BENCH_NATIONAL_PRINT_PAGES sets the pages printed per pass (default 6,000, the first township batches; the
-rate is projected to the whole run). The machine is shared: load averages are printed.
+rate is projected to the whole run). BENCH_NATIONAL_SELECTION_ONLY=1 stops after the selections (steps 1-2);
+BENCH_NATIONAL_PRINT_ONLY=1 runs only the print passes again, on the last run's order.
+The machine is shared: load averages are printed.
 """
 
 import datetime
@@ -296,6 +298,8 @@ def main():
         report("national.selection_api_again_s", api_again, "s")
         report("national.selection_api_over_in_process", api_fresh / in_process, "x", "<= 1.2")
         print(f"   (load average before the selections: {load}, after: {loadavg()})", flush=True)
+        if os.environ.get("BENCH_NATIONAL_SELECTION_ONLY") == "1":  # the load and the selections, nothing after
+            return
 
         # 4a. Issuing: the job's phase 1 and the township batches (in process; the print passes are measured below).
         CallUpOrder.objects.filter(pk=order.pk).update(status="issuing", decided_at=timezone.now())

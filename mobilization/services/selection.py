@@ -21,7 +21,6 @@ import json
 
 from celery import shared_task
 from django.db import connection, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -501,21 +500,49 @@ def eager() -> bool:
     return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
 
 
+def summary_rows(order_id: int) -> tuple[list[dict], list[dict], int]:
+    """Per township and per specialty: total, available and one count per decision; and the excluded total.
+
+    One scan of the order's candidates (GROUPING SETS), not three: over a nationwide selection each scan of its
+    million rows costs about 0.3 s, and the summary is computed inside the selection's transaction."""
+    decisions = list(Decision.values)
+    per_decision = ", ".join(f"count(*) FILTER (WHERE decision = %s) AS {d}" for d in decisions)
+    sql = f"""
+        SELECT grouping(township_id) AS g_t, grouping(specialty) AS g_s, township_id, specialty,
+               count(*) AS total,
+               count(*) FILTER (WHERE decision = ANY(%s) AND NOT excluded) AS available,
+               count(*) FILTER (WHERE excluded) AS excluded,
+               {per_decision}
+        FROM {Candidate._meta.db_table}
+        WHERE order_id = %s
+        GROUP BY GROUPING SETS ((township_id), (specialty), ())
+    """
+    params = [[Decision.ELIGIBLE, Decision.LATER], *decisions, order_id]
+    rows_t, rows_s, excluded = [], [], 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for g_t, g_s, township_id, specialty, total, available, n_excluded, *counts in cursor.fetchall():
+            row = {"total": total, "available": available, **dict(zip(decisions, counts, strict=True))}
+            if not g_t:
+                rows_t.append({"township_id": township_id, **row})
+            elif not g_s:
+                rows_s.append({"specialty": specialty, **row})
+            else:
+                excluded = n_excluded
+    return rows_t, rows_s, excluded
+
+
 def compute_summary(order: CallUpOrder) -> dict:
     """Counts per decision, and per township and specialty with the shortfall against the quota.
 
     The quota is shared between townships in proportion to how many people each one has in the target;
     a township's shortfall is its share minus the people it can supply (eligible or later, not excluded).
     """
-    qs = Candidate.objects.filter(order_id=order.pk)
-    avail = Q(decision__in=[Decision.ELIGIBLE, Decision.LATER], excluded=False)
-    agg = {d: Count("id", filter=Q(decision=d)) for d in Decision.values}
-    rows_t = list(qs.values("township_id").annotate(total=Count("id"), available=Count("id", filter=avail), **agg))
-    rows_s = list(qs.values("specialty").annotate(total=Count("id"), available=Count("id", filter=avail), **agg))
+    rows_t, rows_s, excluded = summary_rows(order.pk)
     counts = {d: sum(r[d] for r in rows_t) for d in Decision.values}
     counts["total"] = sum(r["total"] for r in rows_t)
     counts["available"] = sum(r["available"] for r in rows_t)
-    counts["excluded"] = qs.filter(excluded=True).count()
+    counts["excluded"] = excluded
 
     def shares(rows, key):
         total = counts["total"] or 1

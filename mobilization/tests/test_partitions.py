@@ -134,3 +134,43 @@ def test_the_selections_of_two_orders_are_apart(people):
     with connection.cursor() as cur:
         partitions.drop(cur, first.pk)
     assert not tables_of(first.pk) and Candidate.objects.filter(order=second).count() == 3
+
+
+def reference_summary_rows(order_id):
+    """The summary's counts as three ORM queries (how they were computed before the single GROUPING SETS scan)."""
+    from django.db.models import Count, Q
+
+    from mobilization.choices import Decision
+
+    qs = Candidate.objects.filter(order_id=order_id)
+    avail = Q(decision__in=[Decision.ELIGIBLE, Decision.LATER], excluded=False)
+    agg = {d: Count("id", filter=Q(decision=d)) for d in Decision.values}
+    rows_t = qs.values("township_id").annotate(total=Count("id"), available=Count("id", filter=avail), **agg)
+    rows_s = qs.values("specialty").annotate(total=Count("id"), available=Count("id", filter=avail), **agg)
+    key_t, key_s = (lambda r: r["township_id"]), (lambda r: str(r["specialty"]))
+    return sorted(rows_t, key=key_t), sorted(rows_s, key=key_s), qs.filter(excluded=True).count()
+
+
+def test_the_summary_counts_every_township_specialty_decision_and_exclusion_in_one_scan(people):
+    from core.models import Region
+    from mobilization.services.selection import summary_rows
+
+    fresh, old, busy = people
+    other_town = Region.objects.filter(level="township").exclude(pk=fresh.township_id).first()
+    extra = make_reservist(retired=D(2019, 1, 1))
+    extra.township = other_town
+    extra.specialty = "medic"
+    extra.save()
+    order = selecting_order(quota=3)
+    assert services.run_selection(order.pk) == 4
+    Candidate.objects.filter(order=order, reservist=fresh).update(excluded=True, exclusion_reason="test")
+    rows_t, rows_s, excluded = summary_rows(order.pk)
+    ref_t, ref_s, ref_excluded = reference_summary_rows(order.pk)
+    assert sorted(rows_t, key=lambda r: r["township_id"]) == ref_t
+    assert sorted(rows_s, key=lambda r: str(r["specialty"])) == ref_s
+    assert excluded == ref_excluded == 1
+    assert len(ref_t) == 2 and len(ref_s) >= 2  # two townships and two specialties really were counted apart
+    summary = services.compute_summary(order)
+    assert summary["counts"]["total"] == 4 and summary["counts"]["excluded"] == 1
+    assert summary["counts"]["ineligible"] >= 2  # the one retired too long ago and the one called four times
+    assert summary["counts"]["available"] == summary["counts"]["eligible"] + summary["counts"]["later"] - 1
