@@ -29,33 +29,41 @@ INSERT INTO materiel_allocation
 SELECT %(requirement)s, c.id, %(starts_on)s, %(ends_on)s, 'proposed', round(c.distance::numeric, 2),
        %(rank_from)s + row_number() OVER (ORDER BY c.distance, c.id), now()
 FROM (
-    SELECT r.id,
-           {km} * sqrt(power(r.latitude - %(lat)s, 2)
-                       + power((r.longitude - %(lng)s) * cos(radians(%(lat)s)), 2)) AS distance
-    FROM materiel_resource r
-    -- The county's townships as an array, not a join, compared as `township_id + 0` so no township index applies:
-    -- the planner reads the kind's latitude band once (materiel_res_match, index-only) and filters on the index
-    -- tuple, instead of one bitmap per township.
-    WHERE r.kind_id = %(kind)s AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
-      AND (r.township_id + 0) = ANY(ARRAY(SELECT t.id FROM core_region t WHERE t.parent_id = %(county)s))
-      AND NOT (r.id = ANY(%(exclude)s))
-      {within}
-      {capacity}
-      AND NOT EXISTS (
+    SELECT c.id, c.distance
+    FROM (
+        SELECT r.id,
+               {km} * sqrt(power(r.latitude - %(lat)s, 2)
+                           + power((r.longitude - %(lng)s) * cos(radians(%(lat)s)), 2)) AS distance
+        FROM materiel_resource r
+        -- materiel_res_match_area (kind, township, latitude): one index-only range per township of the county.
+        WHERE r.kind_id = %(kind)s
+          AND r.township_id = ANY(ARRAY(SELECT t.id FROM core_region t WHERE t.parent_id = %(county)s))
+          AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
+          AND NOT (r.id = ANY(%(exclude)s))
+          {within}
+          {capacity}
+        ORDER BY distance, r.id
+        -- OFFSET 0 keeps the candidates sorted apart from the test below, so it runs nearest first and stops
+        -- at LIMIT, instead of being pushed down to every resource of the box.
+        OFFSET 0
+    ) c
+    WHERE {radius}
+      -- Held for an overlapping period (by any requirement, this one's confirmed ones included). OFFSET 0 keeps
+      -- it a per-resource index probe rather than a join that reads every overlapping allocation of the country.
+      NOT EXISTS (
           SELECT 1 FROM materiel_allocation a
-          WHERE a.resource_id = r.id AND a.status = ANY(%(holding)s)
-            AND daterange(a.starts_on, a.ends_on, '[]') && daterange(%(starts_on)s, %(ends_on)s, '[]'))
-    ORDER BY distance, r.id
+          WHERE a.resource_id = c.id AND a.status = ANY(%(holding)s)
+            AND daterange(a.starts_on, a.ends_on, '[]') && daterange(%(starts_on)s, %(ends_on)s, '[]')
+          OFFSET 0)
     LIMIT %(need)s
 ) c
-{radius}
 ON CONFLICT DO NOTHING
 """.replace("{km}", str(KM_PER_DEGREE))
 
 # Nearest first without computing the distance of every resource of the kind in the county: first only those in
-# a box around the handover point (an index range on latitude, then longitude), keeping those within the radius
-# the box encloses; if that is not enough, a wider box; at last the whole county. Each step only adds resources
-# farther than every one the step before kept, so the ranks stay nearest first.
+# a box around the handover point (per township an index range on latitude, then longitude), keeping those within
+# the radius the box encloses; if that is not enough, a wider box; at last the whole county. Each step only adds
+# resources farther than every one the step before kept, so the ranks stay nearest first.
 RADII_KM = (15.0, 60.0, None)
 WITHIN = """AND r.latitude BETWEEN %(lat_min)s AND %(lat_max)s AND r.longitude BETWEEN %(lng_min)s AND %(lng_max)s"""
 
@@ -136,7 +144,7 @@ def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchRe
                         radius=radius,
                     )
                     cursor.execute(
-                        sql.replace("{within}", WITHIN).replace("{radius}", "WHERE c.distance <= %(radius)s"), params
+                        sql.replace("{within}", WITHIN).replace("{radius}", "c.distance <= %(radius)s AND"), params
                     )
                 proposed += cursor.rowcount
                 if proposed >= need:
