@@ -24,10 +24,15 @@ from .models import Allocation, Requirement
 KM_PER_DEGREE = 111.32
 
 MATCH_SQL = """
+-- What the requirement holds already (confirmed, and proposed by the steps before): the ranks go on from there,
+-- and only what it still needs is proposed.
+WITH held AS (
+    SELECT count(*) AS n FROM materiel_allocation
+    WHERE requirement_id = %(requirement)s AND status = ANY(%(holding)s))
 INSERT INTO materiel_allocation
     (requirement_id, resource_id, starts_on, ends_on, status, distance_km, rank, created_at)
 SELECT %(requirement)s, c.id, %(starts_on)s, %(ends_on)s, 'proposed', round(c.distance::numeric, 2),
-       %(rank_from)s + row_number() OVER (ORDER BY c.distance, c.id), now()
+       (SELECT n FROM held) + row_number() OVER (ORDER BY c.distance, c.id), now()
 FROM (
     SELECT c.id, c.distance
     FROM (
@@ -55,10 +60,17 @@ FROM (
           WHERE a.resource_id = c.id AND a.status = ANY(%(holding)s)
             AND daterange(a.starts_on, a.ends_on, '[]') && daterange(%(starts_on)s, %(ends_on)s, '[]')
           OFFSET 0)
-    LIMIT %(need)s
+    LIMIT (SELECT greatest(0, %(quantity)s - n) FROM held)
 ) c
 ON CONFLICT DO NOTHING
 """.replace("{km}", str(KM_PER_DEGREE))
+
+# The earlier proposals go before the first step, in the same round trip; each step ends by counting what the
+# requirement holds, so one round trip a step (the first step is enough for most requirements).
+DROP_SQL = "DELETE FROM materiel_allocation WHERE requirement_id = %(requirement)s AND status = %(proposed)s;\n"
+COUNT_SQL = """;
+SELECT count(*) FILTER (WHERE status = %(confirmed)s), count(*) FILTER (WHERE status = %(proposed)s)
+FROM materiel_allocation WHERE requirement_id = %(requirement)s AND status = ANY(%(holding)s)"""
 
 # Nearest first without computing the distance of every resource of the kind in the county: first only those in
 # a box around the handover point (per township an index range on latitude, then longitude), keeping those within
@@ -92,63 +104,53 @@ def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchRe
     """Propose resources for what the requirement still needs. Earlier proposals are dropped and made again
     (the registry may have changed); confirmed allocations stay. `exclude`: resources never to propose (those
     exempted from the order). Call inside a transaction."""
+    params = {
+        "requirement": requirement.pk,
+        "quantity": requirement.quantity,
+        "starts_on": requirement.starts_on,
+        "ends_on": requirement.ends_on,
+        "lat": float(requirement.handover_latitude),
+        "lng": float(requirement.handover_longitude),
+        "kind": requirement.kind_id,
+        "county": county_of(requirement.region),
+        "unusable": list(UNUSABLE_CONDITIONS),
+        "holding": list(HOLDING),
+        "proposed": AllocationStatus.PROPOSED,
+        "confirmed": AllocationStatus.CONFIRMED,
+        "exclude": list(exclude or []),
+    }
+    conditions = []
+    numeric = {a["name"] for a in requirement.kind.attributes if a.get("type") in ("int", "decimal")}
+    for index, (name, minimum) in enumerate(sorted((requirement.min_capacity or {}).items())):
+        if name in numeric:
+            conditions.append(
+                f"AND (r.capacity->>%(cap_name_{index})s) ~ '^[0-9.]+$' "
+                f"AND (r.capacity->>%(cap_name_{index})s)::numeric >= %(cap_min_{index})s"
+            )
+            params[f"cap_name_{index}"] = name
+            params[f"cap_min_{index}"] = float(minimum)
+    sql = MATCH_SQL.replace("{capacity}", " ".join(conditions))
+    lat_km = KM_PER_DEGREE
+    lng_km = KM_PER_DEGREE * max(0.1, math.cos(math.radians(params["lat"])))
     with connection.cursor() as cursor:
-        # One round trip: the proposals go, the confirmed ones are counted (the delete cannot change that count).
-        cursor.execute(
-            "WITH dropped AS (DELETE FROM materiel_allocation WHERE requirement_id = %s AND status = %s) "
-            "SELECT count(*) FROM materiel_allocation WHERE requirement_id = %s AND status = %s",
-            [requirement.pk, AllocationStatus.PROPOSED, requirement.pk, AllocationStatus.CONFIRMED],
-        )
-        (confirmed,) = cursor.fetchone()
-    need = max(0, requirement.quantity - confirmed)
-    proposed = 0
-    if need:
-        params = {
-            "requirement": requirement.pk,
-            "starts_on": requirement.starts_on,
-            "ends_on": requirement.ends_on,
-            "lat": float(requirement.handover_latitude),
-            "lng": float(requirement.handover_longitude),
-            "kind": requirement.kind_id,
-            "county": county_of(requirement.region),
-            "unusable": list(UNUSABLE_CONDITIONS),
-            "holding": list(HOLDING),
-            "need": need,
-            "rank_from": confirmed,
-            "exclude": list(exclude or []),
-        }
-        conditions = []
-        numeric = {a["name"] for a in requirement.kind.attributes if a.get("type") in ("int", "decimal")}
-        for index, (name, minimum) in enumerate(sorted((requirement.min_capacity or {}).items())):
-            if name in numeric:
-                conditions.append(
-                    f"AND (r.capacity->>%(cap_name_{index})s) ~ '^[0-9.]+$' "
-                    f"AND (r.capacity->>%(cap_name_{index})s)::numeric >= %(cap_min_{index})s"
+        for step, radius in enumerate(RADII_KM):
+            if radius is None:
+                statement = sql.replace("{within}", "").replace("{radius}", "")
+            else:
+                params.update(
+                    lat_min=params["lat"] - radius / lat_km,
+                    lat_max=params["lat"] + radius / lat_km,
+                    lng_min=params["lng"] - radius / lng_km,
+                    lng_max=params["lng"] + radius / lng_km,
+                    radius=radius,
                 )
-                params[f"cap_name_{index}"] = name
-                params[f"cap_min_{index}"] = float(minimum)
-        sql = MATCH_SQL.replace("{capacity}", " ".join(conditions))
-        lat_km = KM_PER_DEGREE
-        lng_km = KM_PER_DEGREE * max(0.1, math.cos(math.radians(params["lat"])))
-        with connection.cursor() as cursor:
-            for radius in RADII_KM:
-                params.update(need=need - proposed, rank_from=confirmed + proposed)
-                if radius is None:
-                    cursor.execute(sql.replace("{within}", "").replace("{radius}", ""), params)
-                else:
-                    params.update(
-                        lat_min=params["lat"] - radius / lat_km,
-                        lat_max=params["lat"] + radius / lat_km,
-                        lng_min=params["lng"] - radius / lng_km,
-                        lng_max=params["lng"] + radius / lng_km,
-                        radius=radius,
-                    )
-                    cursor.execute(
-                        sql.replace("{within}", WITHIN).replace("{radius}", "c.distance <= %(radius)s AND"), params
-                    )
-                proposed += cursor.rowcount
-                if proposed >= need:
-                    break
+                statement = sql.replace("{within}", WITHIN).replace("{radius}", "c.distance <= %(radius)s AND")
+            # Several statements in one execute: psycopg2 sends them as one query and returns the last result.
+            cursor.execute((DROP_SQL if step == 0 else "") + statement + COUNT_SQL, params)
+            confirmed, proposed = cursor.fetchone()
+            need = max(0, requirement.quantity - confirmed)
+            if proposed >= need:
+                break
     return MatchResult(requirement, proposed, confirmed, max(0, need - proposed))
 
 
