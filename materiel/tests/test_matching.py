@@ -157,3 +157,20 @@ def test_two_overlapping_requirements_never_share_a_resource(users):
     assert proposed(two) == want
     assert not set(proposed(one)) & set(proposed(two))
     assert proposed(one) and proposed(two)
+
+
+def test_one_round_trip_when_the_first_box_is_enough_and_one_more_per_wider_box(users, django_assert_num_queries):
+    a = county(COUNTY_A)
+    for km in (1, 2, 40, 90):
+        make_resource(a, lat=f"{LAT + km / 111.32:.5f}", lng=f"{LNG:.5f}")
+    requirement = make_requirement(a, quantity=2, lat=f"{LAT:.5f}", lng=f"{LNG:.5f}")
+    requirement = type(requirement).objects.select_related("kind", "region").get(pk=requirement.pk)
+    with django_assert_num_queries(1):
+        assert matching.match(requirement).proposed == 2
+    requirement.quantity = 3
+    with django_assert_num_queries(2):
+        assert matching.match(requirement).proposed == 3
+    requirement.quantity = 5
+    with django_assert_num_queries(3):
+        result = matching.match(requirement)
+    assert (result.proposed, result.shortfall) == (4, 1)
