@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
-from core.models import Region
-
 from .choices import HOLDING, UNUSABLE_CONDITIONS, AllocationStatus, RequirementStatus
 from .models import Allocation, Requirement
 
@@ -42,7 +40,9 @@ FROM (
         FROM materiel_resource r
         -- materiel_res_match_area (kind, township, latitude): one index-only range per township of the county.
         WHERE r.kind_id = %(kind)s
-          AND r.township_id = ANY(ARRAY(SELECT t.id FROM core_region t WHERE t.parent_id = %(county)s))
+          AND r.township_id = ANY(ARRAY(
+              SELECT t.id FROM core_region t
+              WHERE t.parent_id = (SELECT coalesce(g.parent_id, g.id) FROM core_region g WHERE g.id = %(region)s)))
           AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
           AND NOT (r.id = ANY(%(exclude)s))
           {within}
@@ -96,10 +96,6 @@ class MatchResult:
         }
 
 
-def county_of(region: Region) -> int:
-    return region.pk if region.parent_id is None else region.parent_id
-
-
 def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchResult:
     """Propose resources for what the requirement still needs. Earlier proposals are dropped and made again
     (the registry may have changed); confirmed allocations stay. `exclude`: resources never to propose (those
@@ -112,7 +108,7 @@ def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchRe
         "lat": float(requirement.handover_latitude),
         "lng": float(requirement.handover_longitude),
         "kind": requirement.kind_id,
-        "county": county_of(requirement.region),
+        "region": requirement.region_id,  # its county in SQL: the action's fresh row has no region loaded
         "unusable": list(UNUSABLE_CONDITIONS),
         "holding": list(HOLDING),
         "proposed": AllocationStatus.PROPOSED,
@@ -120,7 +116,9 @@ def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchRe
         "exclude": list(exclude or []),
     }
     conditions = []
-    numeric = {a["name"] for a in requirement.kind.attributes if a.get("type") in ("int", "decimal")}
+    numeric = set()
+    if requirement.min_capacity:  # the kind only then, not one query more for every requirement
+        numeric = {a["name"] for a in requirement.kind.attributes if a.get("type") in ("int", "decimal")}
     for index, (name, minimum) in enumerate(sorted((requirement.min_capacity or {}).items())):
         if name in numeric:
             conditions.append(
