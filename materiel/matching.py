@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
-from core.models import Region
-
 from .choices import HOLDING, UNUSABLE_CONDITIONS, AllocationStatus, RequirementStatus
 from .models import Allocation, Requirement
 
@@ -24,38 +22,60 @@ from .models import Allocation, Requirement
 KM_PER_DEGREE = 111.32
 
 MATCH_SQL = """
+-- What the requirement holds already (confirmed, and proposed by the steps before): the ranks go on from there,
+-- and only what it still needs is proposed.
+WITH held AS (
+    SELECT count(*) AS n FROM materiel_allocation
+    WHERE requirement_id = %(requirement)s AND status = ANY(%(holding)s))
 INSERT INTO materiel_allocation
     (requirement_id, resource_id, starts_on, ends_on, status, distance_km, rank, created_at)
 SELECT %(requirement)s, c.id, %(starts_on)s, %(ends_on)s, 'proposed', round(c.distance::numeric, 2),
-       %(rank_from)s + row_number() OVER (ORDER BY c.distance, c.id), now()
+       (SELECT n FROM held) + row_number() OVER (ORDER BY c.distance, c.id), now()
 FROM (
-    SELECT r.id,
-           {km} * sqrt(power(r.latitude - %(lat)s, 2)
-                       + power((r.longitude - %(lng)s) * cos(radians(%(lat)s)), 2)) AS distance
-    FROM materiel_resource r
-    -- The county's townships as an array, not a join, compared as `township_id + 0` so no township index applies:
-    -- the planner reads the kind's latitude band once (materiel_res_match, index-only) and filters on the index
-    -- tuple, instead of one bitmap per township.
-    WHERE r.kind_id = %(kind)s AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
-      AND (r.township_id + 0) = ANY(ARRAY(SELECT t.id FROM core_region t WHERE t.parent_id = %(county)s))
-      AND NOT (r.id = ANY(%(exclude)s))
-      {within}
-      {capacity}
-      AND NOT EXISTS (
+    SELECT c.id, c.distance
+    FROM (
+        SELECT r.id,
+               {km} * sqrt(power(r.latitude - %(lat)s, 2)
+                           + power((r.longitude - %(lng)s) * cos(radians(%(lat)s)), 2)) AS distance
+        FROM materiel_resource r
+        -- materiel_res_match_area (kind, township, latitude): one index-only range per township of the county.
+        WHERE r.kind_id = %(kind)s
+          AND r.township_id = ANY(ARRAY(
+              SELECT t.id FROM core_region t
+              WHERE t.parent_id = (SELECT coalesce(g.parent_id, g.id) FROM core_region g WHERE g.id = %(region)s)))
+          AND r.is_active AND NOT (r.condition = ANY(%(unusable)s))
+          AND NOT (r.id = ANY(%(exclude)s))
+          {within}
+          {capacity}
+        ORDER BY distance, r.id
+        -- OFFSET 0 keeps the candidates sorted apart from the test below, so it runs nearest first and stops
+        -- at LIMIT, instead of being pushed down to every resource of the box.
+        OFFSET 0
+    ) c
+    WHERE {radius}
+      -- Held for an overlapping period (by any requirement, this one's confirmed ones included). OFFSET 0 keeps
+      -- it a per-resource index probe rather than a join that reads every overlapping allocation of the country.
+      NOT EXISTS (
           SELECT 1 FROM materiel_allocation a
-          WHERE a.resource_id = r.id AND a.status = ANY(%(holding)s)
-            AND daterange(a.starts_on, a.ends_on, '[]') && daterange(%(starts_on)s, %(ends_on)s, '[]'))
-    ORDER BY distance, r.id
-    LIMIT %(need)s
+          WHERE a.resource_id = c.id AND a.status = ANY(%(holding)s)
+            AND daterange(a.starts_on, a.ends_on, '[]') && daterange(%(starts_on)s, %(ends_on)s, '[]')
+          OFFSET 0)
+    LIMIT (SELECT greatest(0, %(quantity)s - n) FROM held)
 ) c
-{radius}
 ON CONFLICT DO NOTHING
 """.replace("{km}", str(KM_PER_DEGREE))
 
+# The earlier proposals go before the first step, in the same round trip; each step ends by counting what the
+# requirement holds, so one round trip a step (the first step is enough for most requirements).
+DROP_SQL = "DELETE FROM materiel_allocation WHERE requirement_id = %(requirement)s AND status = %(proposed)s;\n"
+COUNT_SQL = """;
+SELECT count(*) FILTER (WHERE status = %(confirmed)s), count(*) FILTER (WHERE status = %(proposed)s)
+FROM materiel_allocation WHERE requirement_id = %(requirement)s AND status = ANY(%(holding)s)"""
+
 # Nearest first without computing the distance of every resource of the kind in the county: first only those in
-# a box around the handover point (an index range on latitude, then longitude), keeping those within the radius
-# the box encloses; if that is not enough, a wider box; at last the whole county. Each step only adds resources
-# farther than every one the step before kept, so the ranks stay nearest first.
+# a box around the handover point (per township an index range on latitude, then longitude), keeping those within
+# the radius the box encloses; if that is not enough, a wider box; at last the whole county. Each step only adds
+# resources farther than every one the step before kept, so the ranks stay nearest first.
 RADII_KM = (15.0, 60.0, None)
 WITHIN = """AND r.latitude BETWEEN %(lat_min)s AND %(lat_max)s AND r.longitude BETWEEN %(lng_min)s AND %(lng_max)s"""
 
@@ -76,71 +96,59 @@ class MatchResult:
         }
 
 
-def county_of(region: Region) -> int:
-    return region.pk if region.parent_id is None else region.parent_id
-
-
 def match(requirement: Requirement, exclude: list[int] | None = None) -> MatchResult:
     """Propose resources for what the requirement still needs. Earlier proposals are dropped and made again
     (the registry may have changed); confirmed allocations stay. `exclude`: resources never to propose (those
     exempted from the order). Call inside a transaction."""
-    with connection.cursor() as cursor:
-        # One round trip: the proposals go, the confirmed ones are counted (the delete cannot change that count).
-        cursor.execute(
-            "WITH dropped AS (DELETE FROM materiel_allocation WHERE requirement_id = %s AND status = %s) "
-            "SELECT count(*) FROM materiel_allocation WHERE requirement_id = %s AND status = %s",
-            [requirement.pk, AllocationStatus.PROPOSED, requirement.pk, AllocationStatus.CONFIRMED],
-        )
-        (confirmed,) = cursor.fetchone()
-    need = max(0, requirement.quantity - confirmed)
-    proposed = 0
-    if need:
-        params = {
-            "requirement": requirement.pk,
-            "starts_on": requirement.starts_on,
-            "ends_on": requirement.ends_on,
-            "lat": float(requirement.handover_latitude),
-            "lng": float(requirement.handover_longitude),
-            "kind": requirement.kind_id,
-            "county": county_of(requirement.region),
-            "unusable": list(UNUSABLE_CONDITIONS),
-            "holding": list(HOLDING),
-            "need": need,
-            "rank_from": confirmed,
-            "exclude": list(exclude or []),
-        }
-        conditions = []
+    params = {
+        "requirement": requirement.pk,
+        "quantity": requirement.quantity,
+        "starts_on": requirement.starts_on,
+        "ends_on": requirement.ends_on,
+        "lat": float(requirement.handover_latitude),
+        "lng": float(requirement.handover_longitude),
+        "kind": requirement.kind_id,
+        "region": requirement.region_id,  # its county in SQL: the action's fresh row has no region loaded
+        "unusable": list(UNUSABLE_CONDITIONS),
+        "holding": list(HOLDING),
+        "proposed": AllocationStatus.PROPOSED,
+        "confirmed": AllocationStatus.CONFIRMED,
+        "exclude": list(exclude or []),
+    }
+    conditions = []
+    numeric = set()
+    if requirement.min_capacity:  # the kind only then, not one query more for every requirement
         numeric = {a["name"] for a in requirement.kind.attributes if a.get("type") in ("int", "decimal")}
-        for index, (name, minimum) in enumerate(sorted((requirement.min_capacity or {}).items())):
-            if name in numeric:
-                conditions.append(
-                    f"AND (r.capacity->>%(cap_name_{index})s) ~ '^[0-9.]+$' "
-                    f"AND (r.capacity->>%(cap_name_{index})s)::numeric >= %(cap_min_{index})s"
+    for index, (name, minimum) in enumerate(sorted((requirement.min_capacity or {}).items())):
+        if name in numeric:
+            conditions.append(
+                f"AND (r.capacity->>%(cap_name_{index})s) ~ '^[0-9.]+$' "
+                f"AND (r.capacity->>%(cap_name_{index})s)::numeric >= %(cap_min_{index})s"
+            )
+            params[f"cap_name_{index}"] = name
+            params[f"cap_min_{index}"] = float(minimum)
+    sql = MATCH_SQL.replace("{capacity}", " ".join(conditions))
+    lat_km = KM_PER_DEGREE
+    lng_km = KM_PER_DEGREE * max(0.1, math.cos(math.radians(params["lat"])))
+    with connection.cursor() as cursor:
+        for step, radius in enumerate(RADII_KM):
+            if radius is None:
+                statement = sql.replace("{within}", "").replace("{radius}", "")
+            else:
+                params.update(
+                    lat_min=params["lat"] - radius / lat_km,
+                    lat_max=params["lat"] + radius / lat_km,
+                    lng_min=params["lng"] - radius / lng_km,
+                    lng_max=params["lng"] + radius / lng_km,
+                    radius=radius,
                 )
-                params[f"cap_name_{index}"] = name
-                params[f"cap_min_{index}"] = float(minimum)
-        sql = MATCH_SQL.replace("{capacity}", " ".join(conditions))
-        lat_km = KM_PER_DEGREE
-        lng_km = KM_PER_DEGREE * max(0.1, math.cos(math.radians(params["lat"])))
-        with connection.cursor() as cursor:
-            for radius in RADII_KM:
-                params.update(need=need - proposed, rank_from=confirmed + proposed)
-                if radius is None:
-                    cursor.execute(sql.replace("{within}", "").replace("{radius}", ""), params)
-                else:
-                    params.update(
-                        lat_min=params["lat"] - radius / lat_km,
-                        lat_max=params["lat"] + radius / lat_km,
-                        lng_min=params["lng"] - radius / lng_km,
-                        lng_max=params["lng"] + radius / lng_km,
-                        radius=radius,
-                    )
-                    cursor.execute(
-                        sql.replace("{within}", WITHIN).replace("{radius}", "WHERE c.distance <= %(radius)s"), params
-                    )
-                proposed += cursor.rowcount
-                if proposed >= need:
-                    break
+                statement = sql.replace("{within}", WITHIN).replace("{radius}", "c.distance <= %(radius)s AND")
+            # Several statements in one execute: psycopg2 sends them as one query and returns the last result.
+            cursor.execute((DROP_SQL if step == 0 else "") + statement + COUNT_SQL, params)
+            confirmed, proposed = cursor.fetchone()
+            need = max(0, requirement.quantity - confirmed)
+            if proposed >= need:
+                break
     return MatchResult(requirement, proposed, confirmed, max(0, need - proposed))
 
 

@@ -193,12 +193,13 @@ class Resource(TimeStampedModel):
             models.Index(fields=["township", "kind"], name="materiel_res_township_kind"),
             # The newest resources of a county's townships (keyset lists) without scanning other counties' rows.
             models.Index(fields=["township", "id"], name="materiel_res_township_id"),
-            # Matching (matching.py) reads a kind's resources in a latitude band around the handover point, with
-            # what it filters and sorts on: an index-only range scan, no visit to scattered table rows.
+            # Matching (matching.py) reads a kind's resources in each township of the county within a latitude band
+            # around the handover point, with what it filters and sorts on: one short index-only range per township,
+            # no visit to table rows, no other county's resources read and filtered away.
             models.Index(
-                fields=["kind", "latitude"],
-                include=["longitude", "township", "id", "condition", "is_active"],
-                name="materiel_res_match",
+                fields=["kind", "township", "latitude"],
+                include=["longitude", "id", "condition", "is_active"],
+                name="materiel_res_match_area",
             ),
             # The list filtered by kind, newest first: nationally from (kind, id); for a county each township's newest
             # of the kind from (kind, township, id), without visiting the table for the condition filter.
