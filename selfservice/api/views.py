@@ -203,7 +203,7 @@ class CallUpsView(SelfServiceView):
     @extend_schema(responses={200: OBJECT})
     def get(self, request):
         person = self.person
-        rows = [services.callup(n) for n in services.notices_of(person)]
+        rows = services.callups_of(person)
         services.view_event(request.user, ss_events.CALLUPS_VIEWED, obj=person)
         return Response(
             {
