@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import rawsql
+
 from .models import CODE_MINUTES, MAX_TRIES, Challenge
 
 CODE_DIGITS = 6
@@ -76,7 +78,13 @@ def redeem(token: str, code: str, *, purpose: str) -> tuple[str, Challenge | Non
         return Outcome.GONE, None
     now = timezone.now()
     with transaction.atomic():
-        challenge = Challenge.objects.select_for_update().filter(token_hash=token_hash(token), purpose=purpose).first()
+        # token_hash is unique; written as SQL because every sign-in redeems a code.
+        rows = rawsql.fetch(
+            f"SELECT {rawsql.columns(Challenge, 'c')} FROM {Challenge._meta.db_table} c "
+            "WHERE c.token_hash = %s AND c.purpose = %s FOR UPDATE",
+            [token_hash(token), purpose],
+        )
+        challenge = rawsql.instance(Challenge, rows[0])[0] if rows else None
         if challenge is None or challenge.used_at is not None or challenge.expires_at <= now:
             return Outcome.GONE, challenge
         if challenge.tries >= MAX_TRIES:
