@@ -71,6 +71,16 @@ class ResilientRedisCache(RedisCache):
         except OUTAGE:
             raise ValueError("cache unavailable") from None
 
+    def count(self, key, timeout: int, version=None) -> int:
+        """Add one to the counter `key` (created at 0 with `timeout` if missing) and return it: one round trip
+        (SET NX + INCR in a pipeline) where add() then incr() took three (incr checks that the key exists).
+        Raises an OUTAGE error when Redis is down; the caller decides (the rate limits fail open)."""
+        key = self.make_and_validate_key(key, version=version)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.set(key, 0, ex=int(timeout), nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]
+
 
 def _guarded_db(method, fallback):
     """Run a database-cache call in its own savepoint, so that a failure (no table yet, a lock timeout) rolls
