@@ -102,13 +102,27 @@ def is_upcoming(notice: Notice, today: datetime.date | None = None) -> bool:
     return report_end(notice) >= (today or timezone.localdate())
 
 
+@functools.cache
+def _labels(model, field: str) -> dict:
+    return dict(model._meta.get_field(field).flatchoices)
+
+
+def _label(model, field: str, obj):
+    """What `obj.get_<field>_display()` gives (a lazy label, read in the active language, or the value itself),
+    from the choices read once per process: Django rebuilds the choices dict on every call."""
+    value = getattr(obj, field)
+    return _labels(model, field).get(value, value)
+
+
 def callup(notice: Notice) -> dict:
     """One call-up as the person reads it: both calendars, the place, the status and revision."""
     unit = notice.reserve_unit
     return {
         "id": notice.pk,
         "number": notice.number,
-        "title": str(TITLES.get(notice.order.mobilization_type, notice.order.get_mobilization_type_display())),
+        "title": str(
+            TITLES.get(notice.order.mobilization_type) or _label(CallUpOrder, "mobilization_type", notice.order)
+        ),
         "mobilization_type": notice.order.mobilization_type,
         "order_title": notice.order.title,
         "report_date": notice.report_date.isoformat(),
@@ -119,7 +133,7 @@ def callup(notice: Notice) -> dict:
         "unit": unit.name if unit else "",
         "unit_address": unit.assembly_point if unit else "",
         "status": notice.status,
-        "status_label": str(notice.get_status_display()),
+        "status_label": str(_label(Notice, "status", notice)),
         "revision": notice.revision,
         "upcoming": is_upcoming(notice),
         "can_acknowledge": notice.status in notice_actions.ACKNOWLEDGEABLE

@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import override
 
 from mobilization.models import RulePolicy
 from mobilization.services import policy_for, publish_policy
+from mobilization.services.notice_pdf import TITLES
 from mobilization.tests.test_notice_pages import add_notices, make_order
 from reservists.models import ReserveUnit, ServiceRecord
 from selfservice import services, sessions
@@ -92,3 +94,17 @@ def test_session_load_is_one_query_with_the_reservist_and_ends_idle_sessions(set
     assert sessions.load(token) is None
     assert ReservistSession.objects.get(pk=started.pk).ended_at is not None
     assert sessions.load(token) is None  # an ended session stays ended
+
+
+def test_callup_labels_are_the_display_values_in_the_reader_language():
+    _me, notice = person_with_notice()
+    labels = {}
+    for language in ("zh-hant", "en"):
+        with override(language):
+            row = services.callup(notice)
+            assert row["status_label"] == str(notice.get_status_display())
+            assert row["title"] == str(TITLES[notice.order.mobilization_type])
+            labels[language] = row["status_label"]
+    assert labels["zh-hant"] != labels["en"]  # read per request in its language, not fixed once
+    notice.status = "retired-status"
+    assert services.callup(notice)["status_label"] == "retired-status"  # as get_status_display(): the value
