@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import override
@@ -15,8 +16,9 @@ from mobilization.services import policy_for, publish_policy
 from mobilization.services.notice_pdf import TITLES
 from mobilization.tests.test_notice_pages import add_notices, make_order
 from reservists.models import ReserveUnit, ServiceRecord
-from selfservice import services, sessions
-from selfservice.models import ReservistSession
+from selfservice import codes, services, sessions
+from selfservice.choices import Purpose
+from selfservice.models import Challenge, ReservistSession
 
 from .helpers import person_with_notice
 
@@ -108,3 +110,25 @@ def test_callup_labels_are_the_display_values_in_the_reader_language():
     assert labels["zh-hant"] != labels["en"]  # read per request in its language, not fixed once
     notice.status = "retired-status"
     assert services.callup(notice)["status_label"] == "retired-status"  # as get_status_display(): the value
+
+
+def test_insert_written_once_stores_what_save_stores_and_gives_way_to_signal_listeners():
+    me, _notice = person_with_notice()
+    token, code, challenge = codes.issue(purpose=Purpose.SIGN_IN, reservist_id=me.pk, backend="code")
+    stored = Challenge.objects.get(pk=challenge.pk)
+    assert challenge.pk is not None and not challenge._state.adding
+    assert stored.tries == 0 and stored.used_at is None and stored.reservist_id == me.pk
+    assert stored.created_at == challenge.created_at and stored.expires_at == challenge.expires_at
+    assert codes.redeem(token, code, purpose=Purpose.SIGN_IN)[0] == codes.Outcome.OK
+    assert codes.redeem(token, code, purpose=Purpose.SIGN_IN)[0] == codes.Outcome.GONE  # single use
+    seen = []
+
+    def listener(sender, instance, created, **kwargs):
+        seen.append((instance.pk, created))
+
+    post_save.connect(listener, sender=ReservistSession)
+    try:
+        _token, session = sessions.start(me, "code")
+    finally:
+        post_save.disconnect(listener, sender=ReservistSession)
+    assert seen == [(session.pk, True)]  # the ORM's save ran, so its signals were sent
