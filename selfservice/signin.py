@@ -130,12 +130,13 @@ class OneTimeCodeBackend:
         if not (per_client and per_person):
             self.context.challenge = codes.issue_token_only()
             return
-        # national_id is unique: one row or none (as SQL: every sign-in asks it).
+        # By the unique national ID alone, the birth date compared here: with both in the WHERE clause PostgreSQL
+        # may walk the birth-date index (thousands share a birthday) instead of the unique one. Written as SQL:
+        # every sign-in asks it. The same query whether or not anyone matches.
         found = rawsql.fetch(
-            f"SELECT id FROM {Reservist._meta.db_table} WHERE national_id = %s AND birth_date = %s",
-            [national_id, birth_date],
+            f"SELECT id, birth_date FROM {Reservist._meta.db_table} WHERE national_id = %s", [national_id]
         )
-        person_id = found[0][0] if found else None
+        person_id = found[0][0] if found and found[0][1] == birth_date else None
         with transaction.atomic():
             token, code, challenge = codes.issue(purpose=Purpose.SIGN_IN, reservist_id=person_id, backend=self.name)
             events.record(
