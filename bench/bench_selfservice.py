@@ -192,6 +192,9 @@ def rush(people) -> None:
             # What a request costs gunicorn and PostgreSQL, whatever else the machine was doing.
             report("selfservice.rush.server_cpu_ms_per_request", used * 1000 / requests, "ms")
             report("selfservice.rush.two_core_capacity_estimate", 2000 / (used * 1000 / requests), "req/s")
+            for kind in ("web", "db"):
+                part = sum(s - cpu_before.get(key, 0.0) for key, s in cpu_after.items() if key[0] == kind)
+                report(f"selfservice.rush.{kind}_cpu_ms_per_request", part * 1000 / requests, "ms")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -34,6 +34,9 @@ for app in APPS:
     api_patterns.append(path(f"{prefix}/" if prefix else "", include(f"{app}.api.urls")))
 
 urlpatterns = [
+    # The reservists' self-service (/my/ and /api/my/, nothing else) first: in a call-up's lookup rush it is most
+    # of the traffic, and behind the staff routes each request walked ~30 patterns before reaching it.
+    path("", include("selfservice.public_urls")),
     path("", DashboardView.as_view(), name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -45,6 +48,8 @@ urlpatterns = [
 for app in APPS:
     urlpatterns.append(path(f"{app.replace('_', '-')}/", include(f"{app}.urls")))
 for app in PUBLIC_APPS:
+    if app == "selfservice":
+        continue  # already first
     urlpatterns.append(path("", include(f"{app}.public_urls")))
 
 handler400 = "core.views.errors.bad_request"

@@ -71,6 +71,20 @@ class ResilientRedisCache(RedisCache):
         except OUTAGE:
             raise ValueError("cache unavailable") from None
 
+    # INCR, and on the first hit set the window's expiry: one command, atomic (a Lua script runs alone).
+    _COUNT = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return c"
+
+    def count(self, key, timeout: int, version=None) -> int:
+        """Add one to the counter `key` (created with `timeout` if missing) and return it, in one round trip
+        where add() then incr() took three (incr checks that the key exists). The counter is the plain integer
+        add()/incr() keep. Raises an OUTAGE error when Redis is down; the caller decides (rate limits fail open)."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        script = self.__dict__.get("_count_script")
+        if script is None:
+            script = self._count_script = client.register_script(self._COUNT)
+        return script(keys=[key], args=[int(timeout)], client=client)
+
 
 def _guarded_db(method, fallback):
     """Run a database-cache call in its own savepoint, so that a failure (no table yet, a lock timeout) rolls

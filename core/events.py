@@ -10,6 +10,8 @@ Apps declare their events in their own `events.py` with `register()`; the names 
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -65,33 +67,69 @@ def choices() -> list[tuple[str, str]]:
 
 def record(event, *, user=None, obj=None, before: dict | None = None, after: dict | None = None, note: str = ""):
     """Write one named event about `obj` (or about nothing in particular, e.g. a sign-in)."""
+    from django.db import connection
+
     from .audit import current_request_id
     from .models import AuditAction, AuditEvent
 
     name = event.name if isinstance(event, EventType) else get(event).name
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    before_json, after_json = _json(before), _json(after)
+    row = AuditEvent(
         event=name,
         table_name=obj._meta.db_table if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
         action=AuditAction.EVENT,
-        before=_jsonable(before),
-        after=_jsonable(after),
+        before=None if before_json is None else json.loads(before_json),
+        after=None if after_json is None else json.loads(after_json),
         user_id=user.pk if authenticated else None,
         username=user.get_username() if authenticated else "",
         request_id=current_request_id(),
         message=str(note or ""),
     )
+    # One INSERT written once rather than compiled by the ORM each time: every sign-in and every self-service
+    # view writes an event (issue 20), and compiling the INSERT cost more than PostgreSQL spent on it. Through
+    # Django's cursor, so core.audit's execute wrapper still attributes it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(),
+            [
+                row.event,
+                row.table_name,
+                row.object_id,
+                row.action,
+                before_json,
+                after_json,
+                row.user_id,
+                row.username,
+                row.request_id,
+                row.message,
+            ],
+        )
+        row.pk, row.created_at = cursor.fetchone()
+    row._state.adding = False
+    row._state.db = "default"
+    return row
 
 
-def _jsonable(data: dict | None):
+@functools.cache
+def _insert_sql() -> str:
+    from .models import AuditEvent
+
+    return (
+        f"INSERT INTO {AuditEvent._meta.db_table} "
+        "(event, table_name, object_id, action, before, after, user_id, username, request_id, message) "
+        "VALUES (%s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s) RETURNING id, created_at"
+    )
+
+
+def _json(data: dict | None) -> str | None:
+    """The data as the JSON text stored (dates and decimals as Django's encoder writes them)."""
     if data is None:
         return None
-    import json
-
     from django.core.serializers.json import DjangoJSONEncoder
 
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 # Events of core itself.

@@ -38,8 +38,11 @@ def hit(scope: str, key: str) -> tuple[bool, int]:
     window = int(time.time() // period)
     cache_key = f"rl:{scope}:{key}:{window}"
     try:
-        added = cache.add(cache_key, 1, timeout=period + 1)
-        count = 1 if added else cache.incr(cache_key)
+        if hasattr(cache, "count"):  # Redis: one round trip
+            count = cache.count(cache_key, timeout=period + 1)
+        else:
+            added = cache.add(cache_key, 1, timeout=period + 1)
+            count = 1 if added else cache.incr(cache_key)
     except Exception:  # cache unreachable: fail open, but say so in the log
         log.warning("rate limit cache unavailable; %s not limited", scope)
         return True, 0

@@ -3,7 +3,15 @@ mobilization changes this file only. Nothing here is a copy: these are the towns
 
 from mobilization import rules
 from mobilization.choices import Channel, PostponementKind
-from mobilization.models import DeliveryMessage, Exemption, ExemptionDocument, ExemptionGround, Notice, Postponement
+from mobilization.models import (
+    CallUpOrder,
+    DeliveryMessage,
+    Exemption,
+    ExemptionDocument,
+    ExemptionGround,
+    Notice,
+    Postponement,
+)
 from mobilization.services import delivery, policy_for
 from mobilization.services import notices as notice_steps
 from mobilization.services.exemptions import request_exemption
@@ -12,6 +20,7 @@ from mobilization.services.notice_pdf import TITLES, render_notice_pdf
 
 __all__ = [
     "TITLES",
+    "CallUpOrder",
     "Channel",
     "DeliveryMessage",
     "Exemption",

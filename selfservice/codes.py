@@ -12,9 +12,11 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from core import rawsql
 
 from .models import CODE_MINUTES, MAX_TRIES, Challenge
 
@@ -50,7 +52,7 @@ def issue(
     """(token, code, challenge). The code is stored only as a hash keyed by the token."""
     token = secrets.token_urlsafe(24)
     code = code if code is not None else new_code()
-    challenge = Challenge.objects.create(
+    challenge = Challenge(
         token_hash=token_hash(token),
         purpose=purpose,
         backend=backend,
@@ -60,6 +62,7 @@ def issue(
         channel=channel,
         expires_at=timezone.now() + datetime.timedelta(minutes=CODE_MINUTES),
     )
+    rawsql.insert(challenge)  # every sign-in writes one: an INSERT written once, not compiled each time
     return token, code, challenge
 
 
@@ -76,18 +79,30 @@ def redeem(token: str, code: str, *, purpose: str) -> tuple[str, Challenge | Non
         return Outcome.GONE, None
     now = timezone.now()
     with transaction.atomic():
-        challenge = Challenge.objects.select_for_update().filter(token_hash=token_hash(token), purpose=purpose).first()
+        # token_hash is unique; written as SQL because every sign-in redeems a code.
+        rows = rawsql.fetch(
+            f"SELECT {rawsql.columns(Challenge, 'c')} FROM {Challenge._meta.db_table} c "
+            "WHERE c.token_hash = %s AND c.purpose = %s FOR UPDATE",
+            [token_hash(token), purpose],
+        )
+        challenge = rawsql.instance(Challenge, rows[0])[0] if rows else None
         if challenge is None or challenge.used_at is not None or challenge.expires_at <= now:
             return Outcome.GONE, challenge
         if challenge.tries >= MAX_TRIES:
             return Outcome.LOCKED, challenge
         right = hmac.compare_digest(challenge.code_hash, keyed_hash(token, normalise(code)))
         if right and challenge.reservist_id is not None:
-            used = Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now)
+            # Single use: only the first redeemer sets used_at (SQL written once, like the read above).
+            with connection.cursor() as cursor:
+                cursor.execute(_USE_SQL, [now, challenge.pk])
+                used = cursor.rowcount
             return (Outcome.OK if used == 1 else Outcome.GONE), challenge
         Challenge.objects.filter(pk=challenge.pk).update(tries=F("tries") + 1)
         challenge.tries += 1
         return (Outcome.LOCKED if challenge.tries >= MAX_TRIES else Outcome.WRONG), challenge
+
+
+_USE_SQL = f"UPDATE {Challenge._meta.db_table} SET used_at = %s WHERE id = %s AND used_at IS NULL"
 
 
 def issue_token_only() -> str:

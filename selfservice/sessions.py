@@ -12,7 +12,9 @@ import secrets
 from django.conf import settings
 from django.utils import timezone
 
+from core import rawsql
 from core.pii import mask_national_id
+from reservists.models import Reservist
 
 from .codes import token_hash
 from .models import IDLE_MINUTES, ReservistSession
@@ -59,9 +61,10 @@ def idle_limit() -> datetime.timedelta:
 
 def start(reservist, backend: str) -> tuple[str, ReservistSession]:
     token = secrets.token_urlsafe(32)
-    session = ReservistSession.objects.create(
+    session = ReservistSession(
         token_hash=token_hash(token), reservist=reservist, backend=backend, last_seen_at=timezone.now()
     )
+    rawsql.insert(session)  # every sign-in starts one: an INSERT written once, not compiled each time
     return token, session
 
 
@@ -69,11 +72,7 @@ def load(token: str | None) -> ReservistSession | None:
     """The live session behind `token`, touched; None if unknown, ended or idle too long (then it is ended)."""
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
-    session = (
-        ReservistSession.objects.select_related("reservist")
-        .filter(token_hash=token_hash(token), ended_at__isnull=True)
-        .first()
-    )
+    session = _live(token_hash(token))
     if session is None:
         return None
     now = timezone.now()
@@ -83,6 +82,22 @@ def load(token: str | None) -> ReservistSession | None:
     if (now - session.last_seen_at).total_seconds() >= TOUCH_SECONDS:
         ReservistSession.objects.filter(pk=session.pk).update(last_seen_at=now)
         session.last_seen_at = now
+    return session
+
+
+def _live(hashed: str) -> ReservistSession | None:
+    """The open session with this token hash and its reservist, in one query written as SQL (every signed-in
+    request asks this; the ORM spent longer compiling it than PostgreSQL answering it). token_hash is unique."""
+    rows = rawsql.fetch(
+        f"SELECT {rawsql.columns(ReservistSession, 's')}, {rawsql.columns(Reservist, 'r')} "
+        f"FROM {ReservistSession._meta.db_table} s JOIN {Reservist._meta.db_table} r ON r.id = s.reservist_id "
+        "WHERE s.token_hash = %s AND s.ended_at IS NULL",
+        [hashed],
+    )
+    if not rows:
+        return None
+    session, after = rawsql.instance(ReservistSession, rows[0])
+    session.reservist, _after = rawsql.instance(Reservist, rows[0], after)
     return session
 
 

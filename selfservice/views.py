@@ -156,7 +156,7 @@ def sign_out(request):
 @signed_in
 def home(request):
     person = request.principal.reservist
-    rows = [services.callup(n) for n in services.notices_of(person)]
+    rows = services.callups_of(person)
     services.view_event(request.principal, ss_events.CALLUPS_VIEWED, obj=person)
     return page(
         request,

@@ -4,6 +4,7 @@ import datetime
 from functools import lru_cache
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -102,3 +103,15 @@ def today_reader():
     from core.dates import reader_date
 
     return reader_date(timezone.localdate())
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% url name %}` for a route without arguments, reversed once per process: a page's header and footer
+    links are the same on every request, and reversing costs ~0.1 ms each (the self-service pages, issue 20)."""
+    return _fixed_url(name, get_script_prefix(), get_urlconf(), get_language())
+
+
+@lru_cache(maxsize=512)
+def _fixed_url(name: str, prefix: str, urlconf, language) -> str:
+    return reverse(name, urlconf=urlconf)

@@ -74,3 +74,17 @@ def test_500_page_answers_in_the_layout_and_without_it(rf, users):
     request.user = users.county_a
     response = server_error(request)
     assert response.status_code == 500 and "系統發生錯誤" in response.content.decode()
+
+
+def test_fixed_url_is_the_url_tag_for_routes_without_arguments_under_any_script_prefix():
+    from django.template import engines
+    from django.urls import set_script_prefix
+
+    django_engine = engines["django"]
+    both = django_engine.from_string("{% url 'my:home' %}|{% fixed_url 'my:home' %}|{% fixed_url 'set_language' %}")
+    assert both.render({}) == "/my/|/my/|/i18n/setlang/"
+    set_script_prefix("/portal/")
+    try:
+        assert both.render({}) == "/portal/my/|/portal/my/|/portal/i18n/setlang/"
+    finally:
+        set_script_prefix("/")

@@ -68,6 +68,36 @@ def test_token_endpoint_is_rate_limited(users, settings):
     assert codes == [200, 200, 200, 429]
 
 
+def test_rate_limit_counts_in_one_round_trip_with_the_window_as_expiry(settings):
+    from django.core.cache import cache
+
+    from core.ratelimit import hit
+
+    if not hasattr(cache, "count"):
+        pytest.skip("the counter in one round trip is Redis's")
+    cache.clear()
+    settings.PORTAL_RATE_LIMITS = {"probe": "2/minute"}
+    assert [hit("probe", "10.0.0.1")[0] for _ in range(3)] == [True, True, False]
+    assert hit("probe", "10.0.0.2")[0] is True  # another key counts on its own
+    assert cache.count("probe-key", timeout=30) == 1 and cache.count("probe-key", timeout=30) == 2
+    assert cache.get("probe-key") == 2  # the same counter as cache.add()/incr() kept
+    key = cache.make_and_validate_key("probe-key")
+    assert 0 < cache._cache.get_client(key).ttl(key) <= 30
+
+
+def test_rate_limit_without_redis_counts_with_add_and_incr(settings):
+    from unittest import mock
+
+    from core import ratelimit
+
+    settings.PORTAL_RATE_LIMITS = {"probe": "1/minute"}
+    fake = mock.Mock(spec=["add", "incr"])
+    fake.add.side_effect = [True, False]
+    fake.incr.return_value = 2
+    with mock.patch.object(ratelimit, "cache", fake):
+        assert [ratelimit.hit("probe", "10.0.0.3")[0] for _ in range(2)] == [True, False]
+
+
 def test_security_headers(users, client):
     response = client.get(reverse("login"))
     csp = response["Content-Security-Policy"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rawsql
 from core.actions import Refusal
 from core.events import record
 from reservists.models import Reservist
@@ -33,7 +35,7 @@ POLICY_FIELDS = [
 
 
 def policy_for(day) -> RulePolicy:
-    policy = RulePolicy.objects.in_force_on(day)
+    policy = _in_force_on(day)
     if policy is None:  # before the first version: the law's defaults as version 1
         policy = RulePolicy.objects.order_by("effective_from", "version").first()
     if policy is None:
@@ -46,6 +48,22 @@ def policy_for(day) -> RulePolicy:
             },
         )
     return policy
+
+
+def _in_force_on(day) -> RulePolicy | None:
+    """`RulePolicy.objects.in_force_on(day)` as SQL written once: every self-service page asks it, and the
+    ORM spent more time compiling the query than PostgreSQL answering it. Read each time, never cached: a new
+    version may be published at any moment (and a test's rollback takes one away)."""
+    rows = rawsql.fetch(_in_force_sql(), [day])
+    return rawsql.instance(RulePolicy, rows[0])[0] if rows else None
+
+
+@functools.cache
+def _in_force_sql() -> str:
+    return (
+        f"SELECT {rawsql.columns(RulePolicy, 'p')} FROM {RulePolicy._meta.db_table} p "
+        "WHERE p.effective_from <= %s ORDER BY p.effective_from DESC, p.version DESC LIMIT 1"
+    )
 
 
 def publish_policy(*, user, effective_from, note: str = "", **values) -> RulePolicy:

@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import downloads
+from core import downloads, rawsql
 from core.api.params import StrictQueryMixin, refuse_unknown
 from core.pii import mask_national_id
 from core.ratelimit import client_ip, hit
@@ -140,9 +140,10 @@ def verify_challenge(request, token: str, code: str):
     """(session token, principal) or raises SignInFailed."""
     from ..codes import token_hash
 
-    backend_name = (
-        Challenge.objects.filter(token_hash=token_hash(token or "")).values_list("backend", flat=True).first() or "code"
+    found = rawsql.fetch(
+        f"SELECT backend FROM {Challenge._meta.db_table} WHERE token_hash = %s", [token_hash(token or "")]
     )
+    backend_name = (found[0][0] if found else "") or "code"
     context = signin.SignInContext(client=client_ip(request), challenge=token)
     reservist = signin.backend(backend_name, context).verify(code)
     session_token, session = start(reservist, backend_name)
@@ -203,7 +204,7 @@ class CallUpsView(SelfServiceView):
     @extend_schema(responses={200: OBJECT})
     def get(self, request):
         person = self.person
-        rows = [services.callup(n) for n in services.notices_of(person)]
+        rows = services.callups_of(person)
         services.view_event(request.user, ss_events.CALLUPS_VIEWED, obj=person)
         return Response(
             {
