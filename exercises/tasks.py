@@ -3,8 +3,9 @@
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
-from core.jobs import running, set_progress
+from core.jobs import running, set_progress, text
 
 
 @shared_task(acks_late=True)
@@ -17,7 +18,7 @@ def render_after_action_report(job_id: int) -> None:
 
     with running(job_id) as job, translation.override("zh-hant"):
         exercise_id = job.params["exercise_id"]
-        set_progress(job_id, message="rendering")
+        set_progress(job_id, message=text(gettext_noop("Rendering the report")))
         pdf = after_action_pdf(exercise_id)
         name = f"after-action-{exercise_id}-{timezone.localtime():%Y%m%d%H%M%S}.pdf"
         if job.result_file:

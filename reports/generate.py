@@ -15,7 +15,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core import jobs
 from core.models import Region
 
 from .choices import ReportStatus, ScopeKind
@@ -181,11 +183,11 @@ def generate(report_id: int, progress: Callable[[str], None] | None = None) -> R
     figures = gather_figures(scope, report.as_of, progress)
     previous = previous_report(report)
     if progress:
-        progress(_("Rendering the PDF"))
+        progress(jobs.text(gettext_noop("Rendering the PDF")))
     body = render_pdf(report, figures, previous)
     pages = page_count(body)
     if progress:
-        progress(_("Storing the report"))
+        progress(jobs.text(gettext_noop("Storing the report")))
     name = f"report-{report.pk}-{scope.key.replace(':', '-')}-{report.as_of:%Y%m%d}.pdf"
     report.pdf.save(name, ContentFile(body), save=False)
     with transaction.atomic():

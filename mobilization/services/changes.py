@@ -175,7 +175,9 @@ def run(job_id: int, change_id: int) -> None:
         with jobs.running(job_id, finish_on_exit=False):
             base = affected(change).filter(status__in=OPEN)
             total = base.filter(pk__gt=change.progress_id).count() + change.affected
-            jobs.set_progress(job_id, done=change.affected, total=total, message=_("Changing the notices"))
+            jobs.set_progress(
+                job_id, done=change.affected, total=total, message=jobs.text(gettext_noop("Changing the notices"))
+            )
             township_ids = list(change.townships.values_list("pk", flat=True))
             while True:
                 with transaction.atomic():

@@ -27,7 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core import jobs
 from core.actions import Refusal
@@ -228,7 +228,7 @@ def run(job_id: int, order_id: int) -> None:
                 job_id,
                 done=len(people) + NoticeBatch.objects.filter(order=order, status=BatchStatus.READY).count(),
                 total=len(people) + batches,
-                message=_("Printing and sending the township batches"),
+                message=jobs.text(gettext_noop("Printing and sending the township batches")),
             )
             pending = list(
                 NoticeBatch.objects.filter(order=order).exclude(status=BatchStatus.READY).values_list("id", flat=True)
@@ -246,7 +246,7 @@ def write_notices(job_id: int, order: CallUpOrder, people: list[tuple]) -> None:
     units = {u.pk: (u.assembly_point, u.assembly_time) for u in ReserveUnit.objects.all().only("assembly_point")}
     prefix = number_prefix(order)
     total = len(people)
-    jobs.set_progress(job_id, done=0, total=total, message=_("Writing the notices"))
+    jobs.set_progress(job_id, done=0, total=total, message=jobs.text(gettext_noop("Writing the notices")))
     done = 0
     size = max(1, settings.NOTICE_ISSUE_CHUNK)
     for start_at in range(0, total, size):
@@ -258,7 +258,9 @@ def write_notices(job_id: int, order: CallUpOrder, people: list[tuple]) -> None:
             if settings.NOTICE_ISSUE_PAUSE:
                 time.sleep(settings.NOTICE_ISSUE_PAUSE)
         done += len(chunk)
-        jobs.set_progress(job_id, done=done, message=_("Writing the notices: %(n)s of %(t)s") % {"n": done, "t": total})
+        jobs.set_progress(
+            job_id, done=done, message=jobs.text(gettext_noop("Writing the notices: %(n)s of %(t)s"), n=done, t=total)
+        )
 
 
 def _write_chunk(order, prefix, units, chunk, first) -> None:
@@ -425,7 +427,7 @@ def batch_failed(job_id: int, batch_id: int, error: str) -> None:
         status=BatchStatus.FAILED, error=error[:2000]
     )
     where = f"{batch.township} {batch.part}" if batch else str(batch_id)
-    jobs.fail(job_id, _("The township batch %(b)s could not be printed: %(e)s") % {"b": where, "e": error})
+    jobs.fail(job_id, jobs.text(gettext_noop("The township batch %(b)s could not be printed: %(e)s"), b=where, e=error))
 
 
 # ----- resuming after a crash ----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from core import events, jobs
 from core.models import Region
@@ -107,7 +107,9 @@ def fill(order_id: int, *, job_id: int | None = None) -> dict:
         totals["filled"] += filled
         totals["short"] += short
         if job_id:
-            jobs.set_progress(job_id, add=len(gaps), message=_("%(n)s gaps filled") % {"n": totals["filled"]})
+            jobs.set_progress(
+                job_id, add=len(gaps), message=jobs.text(gettext_noop("%(n)s gaps filled"), n=totals["filled"])
+            )
             pause()
     return totals
 

@@ -23,7 +23,7 @@ from celery import shared_task
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.jobs import create_job, enqueue
 from core.models import Job, Region
@@ -470,7 +470,7 @@ def run_selection(order_id: int, job_id: int | None = None) -> int:
             from django.utils import translation
 
             with translation.override(job_language(job_id)):
-                evaluating = _("Evaluating the target population")
+                evaluating = jobs.text(gettext_noop("Evaluating the target population"))
             jobs.set_progress(job_id, done=0, total=2, message=evaluating)
         # A new partition replaces the order's earlier candidates, indexed and analysed (selection.py).
         count = store_candidates(
@@ -513,7 +513,7 @@ def select_candidates(job_id: int, order_id: int) -> None:
             from django.utils import translation
 
             with translation.override(job_language(job_id)):
-                done = _("%(count)s people evaluated.") % {"count": f"{count:,}"}
+                done = jobs.text(gettext_noop("%(count)s people evaluated."), count=f"{count:,}")
             jobs.set_progress(job_id, done=2, total=2, message=done)
     except Exception as exc:
         selection_failed(order_id, str(exc) or type(exc).__name__)

@@ -230,3 +230,21 @@ def test_the_partition_made_by_create_table_as_holds_the_parents_constraints(peo
         Candidate.objects.create(reservist=fresh, decision="later", **base)
     made = Candidate.objects.create(reservist=other, decision="later", **base)  # defaults (id, flags) apply
     assert made.pk and Candidate.objects.get(pk=made.pk).excluded is False
+
+
+def test_the_selection_jobs_message_is_in_each_readers_language(people):
+    from django.utils import translation
+
+    from core.jobs import create_job
+    from core.models import Job
+    from mobilization.services.selection import select_candidates
+
+    order = selecting_order()
+    job = create_job("mobilization.selection", None, params={"order": order.pk, "language": "zh-hant"})
+    select_candidates(job.pk, order.pk)
+    job = Job.objects.get(pk=job.pk)
+    assert job.status == "succeeded"
+    with translation.override("en"):
+        assert job.display_message == "3 people evaluated."
+    with translation.override("zh-hant"):
+        assert job.display_message != "3 people evaluated." and "3" in job.display_message
