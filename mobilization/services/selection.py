@@ -380,7 +380,7 @@ def store_candidates(*, order_id, **kwargs) -> int:
         params["id_base"] = partitions.reserve_ids(cursor, reserved)
         name, count = partitions.create_as(cursor, order_id, sql, params)
         if count > reserved:  # the registry grew by more than the margin between the two statements
-            raise RuntimeError(_("The target population changed while it was being selected; run the selection again."))
+            raise RuntimeError("the target population changed during the selection; run it again")
         partitions.build_indexes(cursor, name)
         partitions.analyze(cursor, name)
         partitions.attach(cursor, order_id, name)
