@@ -22,7 +22,6 @@ import json
 from celery import shared_task
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.jobs import create_job, enqueue
@@ -115,31 +114,6 @@ def window_cutoff(start, years: int):
     return day
 
 
-def target_filter(params: dict, townships=None, branches=None, categories=None, specialties=None, reservist_ids=None):
-    """The conditions on the registry (alias `r`) that make the target population; their values go into PARAMS."""
-    where = ["TRUE"]
-    for column, values, key in (
-        ("township_id", townships, "townships"),
-        ("branch", branches, "branches"),
-        ("category", categories, "categories"),
-        ("specialty", specialties, "specialties"),
-        ("id", reservist_ids, "ids"),
-    ):
-        if values:
-            where.append(f"r.{column} = ANY(%({key})s)")
-            params[key] = list(values)
-    return where
-
-
-def target_count(cursor, **kwargs) -> int:
-    """How many people the target population holds now (the filters of build_sql)."""
-    params: dict = {}
-    keys = ("townships", "branches", "categories", "specialties", "reservist_ids")
-    where = target_filter(params, **{key: kwargs.get(key) for key in keys})
-    cursor.execute(f"SELECT count(*) FROM {Reservist._meta.db_table} r WHERE {' AND '.join(where)}", params)
-    return cursor.fetchone()[0]
-
-
 def build_sql(
     *,
     order_id,
@@ -154,7 +128,6 @@ def build_sql(
     added_manually: bool = False,
     bare: bool = False,
     table: str | None = None,
-    typed: list[tuple[str, str]] | None = None,
 ):
     """(sql, params) inserting the candidates of the target population for `order_id`.
 
@@ -173,7 +146,17 @@ def build_sql(
     g_table = PriorityGrant._meta.db_table
     c_table = table or Candidate._meta.db_table
 
-    where = target_filter(params, townships, branches, categories, specialties, reservist_ids)
+    where = ["TRUE"]
+    for column, values, key in (
+        ("township_id", townships, "townships"),
+        ("branch", branches, "branches"),
+        ("category", categories, "categories"),
+        ("specialty", specialties, "specialties"),
+        ("id", reservist_ids, "ids"),
+    ):
+        if values:
+            where.append(f"r.{column} = ANY(%({key})s)")
+            params[key] = list(values)
 
     kind = proposal.mobilization_type
     reasons = _Reasons(params)
@@ -332,12 +315,6 @@ def build_sql(
     """,
             params,
         )
-    if typed is not None:  # a SELECT of the parent's columns by name and type, ids from %(id_base)s on
-        columns["id"] = "%(id_base)s + position - 1"
-        if set(columns) != {name for name, _type in typed}:
-            raise RuntimeError(f"the candidate columns changed: {sorted(columns)} against {sorted(typed)}")
-        select = ", ".join(f"({columns[name]})::{sql_type} AS {name}" for name, sql_type in typed)
-        return sql + f"SELECT {select} FROM ranked ORDER BY sortkey, id", params
     sql += f"""
     INSERT INTO {c_table} ({", ".join(columns)})
     SELECT {", ".join(columns.values())}
@@ -372,15 +349,10 @@ def store_candidates(*, order_id, **kwargs) -> int:
         raise RuntimeError("store_candidates must run in a transaction")
     with connection.cursor() as cursor:
         tune(cursor)
-        typed = [(name, sql_type) for name, sql_type, *_rest in partitions.columns(cursor)]
-        sql, params = build_sql(order_id=order_id, typed=typed, **kwargs)
-        # The ids: one consecutive range, in the rows' order (rank order), reserved for as many people as the
-        # target holds now plus a margin for people registered while the statement starts.
-        reserved = target_count(cursor, **kwargs) + 1000
-        params["id_base"] = partitions.reserve_ids(cursor, reserved)
-        name, count = partitions.create_as(cursor, order_id, sql, params)
-        if count > reserved:  # the registry grew by more than the margin between the two statements
-            raise RuntimeError("the target population changed during the selection; run it again")
+        name = partitions.create(cursor, order_id)
+        sql, params = build_sql(order_id=order_id, table=name, **kwargs)
+        cursor.execute(sql, params)
+        count = cursor.rowcount
         partitions.build_indexes(cursor, name)
         partitions.analyze(cursor, name)
         partitions.attach(cursor, order_id, name)

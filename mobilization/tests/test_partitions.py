@@ -176,62 +176,6 @@ def test_the_summary_counts_every_township_specialty_decision_and_exclusion_in_o
     assert summary["counts"]["available"] == summary["counts"]["eligible"] + summary["counts"]["later"] - 1
 
 
-def test_a_selections_ids_are_one_range_in_rank_order_and_a_later_addition_comes_after(people):
-    from django.contrib.auth import get_user_model
-
-    from mobilization.services.candidates import ADD
-
-    order = selecting_order(quota=5)
-    assert services.run_selection(order.pk) == 3
-    rows = list(Candidate.objects.filter(order=order).order_by("id").values_list("id", "rank", "decision"))
-    ids = [row[0] for row in rows]
-    assert ids == list(range(ids[0], ids[0] + 3))  # consecutive, as reserved
-    ranked = [rank for _id, rank, decision in rows if rank is not None]
-    assert ranked == sorted(ranked) and ranked  # the rows went in in rank order, so the ids follow the ranks
-    # A person added by hand takes the sequence's next id: after the reserved range, so it is listed last.
-    CallUpOrder.objects.filter(pk=order.pk).update(status="selected")
-    order.refresh_from_db()
-    user = get_user_model().objects.create_superuser("p-admin", "p@example.org", "x")
-    late = make_reservist(retired=D(2021, 6, 1))
-    ADD.execute(user, order, reservist=late, reason="volunteered")
-    added = Candidate.objects.get(order=order, reservist=late)
-    assert added.added_manually and added.id > max(ids)
-
-
-def test_the_partition_made_by_create_table_as_holds_the_parents_constraints(people):
-    from django.db import IntegrityError, transaction
-
-    order = selecting_order()
-    services.run_selection(order.pk)
-    [table] = tables_of(order.pk)
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            SELECT a.attname, a.atttypid::regtype::text, a.atttypmod, a.attnotnull FROM pg_attribute a
-            WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname
-            """,
-            [table],
-        )
-        child = cur.fetchall()
-        cur.execute(
-            """
-            SELECT a.attname, a.atttypid::regtype::text, a.atttypmod, a.attnotnull FROM pg_attribute a
-            WHERE a.attrelid = 'mobilization_candidate'::regclass AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY a.attname
-            """
-        )
-        assert child == cur.fetchall()
-    fresh = people[0]
-    other = make_reservist()
-    base = {"order": order, "township": fresh.township, "policy_version": 1}
-    with pytest.raises(IntegrityError), transaction.atomic():  # the decision's CHECK came along
-        Candidate.objects.create(reservist=other, decision="maybe", **base)
-    with pytest.raises(IntegrityError), transaction.atomic():  # and the unique (reservist, order)
-        Candidate.objects.create(reservist=fresh, decision="later", **base)
-    made = Candidate.objects.create(reservist=other, decision="later", **base)  # defaults (id, flags) apply
-    assert made.pk and Candidate.objects.get(pk=made.pk).excluded is False
-
-
 def test_the_selection_jobs_message_is_in_each_readers_language(people):
     from django.utils import translation
 
